@@ -1,0 +1,146 @@
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { lockDataDir } from './lock.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  readonly kind: DatabaseKind;
+  /** Writes and reads that must see them. */
+  readonly db: Db;
+  /** Reads that may lag a little: a replica when DATABASE_REPLICA_URL is set, else `db`. */
+  readonly readDb: Db;
+  /** A connection string a second client (LISTEN, pg_dump) can use. */
+  readonly connectionString: string;
+  /** Writes the embedded database to a gzipped tarball (PGlite only). */
+  dump(file: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | null;
+  replicaUrl?: string | null;
+  /** Embedded mode: the data directory, or null for an in-memory database (tests). */
+  dataDir?: string | null;
+  /** Embedded mode: a dumpDataDir tarball to start from. */
+  loadFrom?: string;
+  /** Connections in the pool (PostgreSQL). */
+  poolSize?: number;
+}
+
+// Counts come back as int8 and amounts as numeric; both fit a JS number for this platform's data.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+// Dates without time stay "YYYY-MM-DD" strings: no time-zone shift.
+pg.types.setTypeParser(1082, (v) => v);
+
+function kyselyOver(pool: pg.Pool): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function poolFor(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    // A query waiting longer than this for a connection is an error, not a silent hang.
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its server (restart, outage) must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  return openPglite(options);
+}
+
+function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
+  const pool = poolFor(url, options.poolSize ?? 10);
+  const db = kyselyOver(pool);
+  const replica = options.replicaUrl ? kyselyOver(poolFor(options.replicaUrl, options.poolSize ?? 10)) : null;
+  return {
+    kind: 'postgres',
+    db,
+    readDb: replica ?? db,
+    connectionString: url,
+    dump: () => Promise.reject(new Error('dump is for the embedded database; use pg_dump')),
+    async close() {
+      await db.destroy();
+      await replica?.destroy();
+    },
+  };
+}
+
+type WorkerMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'dumped' }
+  | { type: 'closed' }
+  | { type: 'error'; message: string };
+
+async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
+  const release = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+  const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
+    workerData: {
+      dataDir: options.dataDir ? join(options.dataDir, 'pgdata') : 'memory://',
+      loadFrom: options.loadFrom,
+    },
+  });
+  const next = (): Promise<WorkerMessage> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        worker.off('error', onError);
+        resolve(message);
+      };
+      const onError = (error: Error) => {
+        worker.off('message', onMessage);
+        reject(error);
+      };
+      worker.once('message', onMessage);
+      worker.once('error', onError);
+    });
+  let ready: WorkerMessage;
+  try {
+    ready = await next();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (ready.type !== 'ready') {
+    release();
+    await worker.terminate();
+    throw new Error(`The embedded database did not start: ${'message' in ready ? ready.message : ready.type}`);
+  }
+  const connectionString = `postgres://postgres@127.0.0.1:${ready.port}/postgres?sslmode=disable`;
+  // PGlite is one connection; a pool of one keeps every statement of a transaction together.
+  const pool = poolFor(connectionString, 1);
+  const db = kyselyOver(pool);
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    readDb: db,
+    connectionString,
+    async dump(file: string) {
+      const done = next();
+      worker.postMessage({ type: 'dump', file });
+      const reply = await done;
+      if (reply.type !== 'dumped') throw new Error(`dump failed: ${JSON.stringify(reply)}`);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      const done = next().catch(() => undefined);
+      worker.postMessage({ type: 'close' });
+      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+      await worker.terminate();
+      release();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Db } from '../db/database.ts';
+import type { ServiceContext } from './context.ts';
+import { newId } from './ids.ts';
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  /** Shown on the entity's public history (confidential fields must already be left out). */
+  isPublic?: boolean;
+}
+
+/**
+ * Records one audit row. Call it with the transaction that makes the change, so that the change
+ * and its record commit or vanish together.
+ */
+export async function recordAudit(executor: Db, ctx: ServiceContext, entry: AuditEntry): Promise<void> {
+  await executor
+    .insertInto('audit_log')
+    .values({
+      id: newId(),
+      at: ctx.clock.now(),
+      actor_id: ctx.actor.userId,
+      actor_label: ctx.actor.label,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      is_public: entry.isPublic ?? false,
+      request_id: ctx.requestId,
+    })
+    .execute();
+}

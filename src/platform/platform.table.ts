@@ -1,0 +1,45 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string | undefined, string>;
+
+export interface MetaTable {
+  key: string;
+  value: Json;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: Generated<Timestamp>;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before: Json | null;
+  after: Json | null;
+  is_public: Generated<boolean>;
+  request_id: string | null;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  created_at: Generated<Timestamp>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  headers: Json;
+  category: Generated<string>;
+  status: Generated<'pending' | 'sent' | 'kept' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+}
+
+export interface PlatformTables {
+  meta: MetaTable;
+  audit_log: AuditLogTable;
+  mail_outbox: MailOutboxTable;
+}

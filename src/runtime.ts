@@ -1,0 +1,77 @@
+import type { Config } from './config.ts';
+import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import type { Deps } from './platform/context.ts';
+import { systemContext } from './platform/context.ts';
+import { createMailer } from './platform/mailer.ts';
+import { inProcessBus, postgresBus } from './platform/bus.ts';
+import { createLogger } from './platform/log.ts';
+import { MODULES } from './modules/registry.ts';
+import { sql } from 'kysely';
+
+export interface Runtime {
+  deps: Deps;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it and wires the long-lived dependencies. */
+export async function startRuntime(config: Config, options: { clock?: Clock; migrate?: boolean } = {}): Promise<Runtime> {
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    replicaUrl: config.databaseReplicaUrl,
+    dataDir: config.databaseUrl ? null : config.dataDir,
+  });
+  try {
+    if (options.migrate !== false) await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const bus = database.kind === 'postgres' ? postgresBus(database.connectionString, (e) => log.warn({ err: e }, 'bus')) : inProcessBus();
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const deps: Deps = {
+    config,
+    db: database.db,
+    readDb: database.readDb,
+    dbKind: database.kind,
+    clock: options.clock ?? systemClock,
+    mailer,
+    bus,
+    log,
+  };
+  return {
+    deps,
+    database,
+    async close() {
+      mailer.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}
+
+export async function isDemoSeeded(deps: Deps): Promise<boolean> {
+  const row = await deps.db.selectFrom('meta').select('key').where('key', '=', 'demo_seeded').executeTakeFirst();
+  return !!row;
+}
+
+/** Seeds every module's demo data, in registry order, once. */
+export async function seedDemo(deps: Deps): Promise<void> {
+  if (await isDemoSeeded(deps)) return;
+  const ctx = systemContext(deps);
+  for (const module of MODULES) {
+    if (module.seedDemo) {
+      deps.log.info({ module: module.name }, 'seeding demo data');
+      await module.seedDemo(ctx);
+    }
+  }
+  await deps.db
+    .insertInto('meta')
+    .values({ key: 'demo_seeded', value: JSON.stringify({ at: new Date().toISOString() }) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  await sql`ANALYZE`.execute(deps.db);
+}
