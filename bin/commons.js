@@ -9,7 +9,9 @@ const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
   const own = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
   if (!existsSync(own)) {
-    console.error(`Capacity Commons needs Node 24 or later (this is ${process.version}); run npm install first.`);
+    console.error(
+      `Capacity Commons needs Node 24 or later (this is ${process.version}); run npm install first.`,
+    );
     process.exit(2);
   }
   const result = spawnSync(own, process.argv.slice(1), { stdio: 'inherit' });

@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyRequest,
+} from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import compress from '@fastify/compress';
@@ -37,14 +42,17 @@ export function messageCatalogue(): Catalogue {
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /** The whole platform as one Fastify app; used by main, the tests and the benchmarks. */
-export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: Deps,
+  options: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger === false ? undefined : deps.log,
     logger: options.logger === false ? false : undefined,
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
-    rewriteUrl: (req) => rewriteLocalePrefix(req),
-    genReqId: (req) => {
+    rewriteUrl: (req: IncomingMessage) => rewriteLocalePrefix(req),
+    genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
@@ -62,7 +70,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
     request.actor = ANONYMOUS;
   });
   app.decorateRequest('ctx', {
-    getter(this: import('fastify').FastifyRequest): ServiceContext {
+    getter(this: FastifyRequest): ServiceContext {
       return {
         ...deps,
         actor: this.actor,
@@ -79,9 +87,13 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   await app.register(cookie, { secret: deps.config.sessionSecret });
   // Repeated form fields arrive as arrays (checkbox groups), like query strings.
   await app.register(formbody, { parser: (body) => parseQuery(body), bodyLimit: 256 * 1024 });
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+  });
   await app.register(etag, { weak: true });
-  await app.register(securityPlugin, { https: deps.config.secureCookies });
+  await app.register(fp(securityPlugin), { https: deps.config.secureCookies });
   await app.register(fp(localePlugin));
   await app.register(fp(errorPlugin), { renderPage: renderErrorPage });
 
@@ -91,7 +103,8 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
       info: {
         title: 'Capacity Commons API',
         version: '1',
-        description: 'Open data on cyber capacity building: training, initiatives, processes and events.',
+        description:
+          'Open data on cyber capacity building: training, initiatives, processes and events.',
       },
       servers: [{ url: deps.config.baseUrl }],
       components: {
@@ -99,7 +112,11 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { docExpansion: 'list' },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(fastifyStatic, {
@@ -114,7 +131,10 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   for (const module of MODULES) {
     if (module.globalHooks) await app.register(fp(module.globalHooks as FastifyPluginAsync));
   }
-  await app.register(fp(csrfPlugin), { secret: deps.config.sessionSecret, secure: deps.config.secureCookies });
+  await app.register(fp(csrfPlugin), {
+    secret: deps.config.sessionSecret,
+    secure: deps.config.secureCookies,
+  });
 
   await app.register(operationsRoutes);
   await app.register(homePage(MODULES));

@@ -65,7 +65,8 @@ function parseUrl(env: Env, name: string, protocols: string[]): string | null {
 function sessionSecret(env: Env, dataDir: string): string {
   const given = text(env, 'SESSION_SECRET');
   if (given !== null) {
-    if (given.length < 32) throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters');
+    if (given.length < 32)
+      throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters');
     return given;
   }
   const file = join(dataDir, 'session-secret');

@@ -17,7 +17,10 @@ export interface Runtime {
 }
 
 /** Opens the database, migrates it and wires the long-lived dependencies. */
-export async function startRuntime(config: Config, options: { clock?: Clock; migrate?: boolean } = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  options: { clock?: Clock; migrate?: boolean } = {},
+): Promise<Runtime> {
   const log = createLogger(config.logLevel);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -30,7 +33,10 @@ export async function startRuntime(config: Config, options: { clock?: Clock; mig
     await database.close();
     throw error;
   }
-  const bus = database.kind === 'postgres' ? postgresBus(database.connectionString, (e) => log.warn({ err: e }, 'bus')) : inProcessBus();
+  const bus =
+    database.kind === 'postgres'
+      ? postgresBus(database.connectionString, (e) => log.warn({ err: e }, 'bus'))
+      : inProcessBus();
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   const deps: Deps = {
     config,
@@ -54,7 +60,11 @@ export async function startRuntime(config: Config, options: { clock?: Clock; mig
 }
 
 export async function isDemoSeeded(deps: Deps): Promise<boolean> {
-  const row = await deps.db.selectFrom('meta').select('key').where('key', '=', 'demo_seeded').executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('meta')
+    .select('key')
+    .where('key', '=', 'demo_seeded')
+    .executeTakeFirst();
   return !!row;
 }
 

@@ -14,16 +14,23 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export function parse<T extends ParseArgsConfig['options']>(argv: string[], options: T, allowPositionals = false) {
+export function parse<const T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+) {
   try {
-    return parseArgs({ args: argv, options: options ?? {}, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
 }
 
 /** Runs `work` with a started runtime (database migrated) and always closes it. */
-export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+export async function withRuntime<T>(
+  work: (runtime: Runtime) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
   let config;
   try {
     config = loadConfig();
@@ -31,7 +38,10 @@ export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, opt
     if (error instanceof ConfigError) throw new UsageError(`Configuration error: ${error.message}`);
     throw error;
   }
-  const runtime = await startRuntime({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' }, options);
+  const runtime = await startRuntime(
+    { ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' },
+    options,
+  );
   try {
     return await work(runtime);
   } finally {

@@ -28,7 +28,9 @@ export async function run(argv: string[]): Promise<number> {
     return name ? EXIT.ok : EXIT.usage;
   }
   // Sub-commands like "user add" are named by their first two words.
-  const command = COMMANDS.find((c) => c.name === name) ?? COMMANDS.find((c) => c.name === `${name} ${rest[0] ?? ''}`);
+  const command =
+    COMMANDS.find((c) => c.name === name) ??
+    COMMANDS.find((c) => c.name === `${name} ${rest[0] ?? ''}`);
   if (!command) {
     console.error(`Unknown command "${name}".\n\n${help()}`);
     return EXIT.usage;

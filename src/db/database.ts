@@ -63,7 +63,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   const pool = poolFor(url, options.poolSize ?? 10);
   const db = kyselyOver(pool);
-  const replica = options.replicaUrl ? kyselyOver(poolFor(options.replicaUrl, options.poolSize ?? 10)) : null;
+  const replica = options.replicaUrl
+    ? kyselyOver(poolFor(options.replicaUrl, options.poolSize ?? 10))
+    : null;
   return {
     kind: 'postgres',
     db,
@@ -114,7 +116,9 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
   if (ready.type !== 'ready') {
     release();
     await worker.terminate();
-    throw new Error(`The embedded database did not start: ${'message' in ready ? ready.message : ready.type}`);
+    throw new Error(
+      `The embedded database did not start: ${'message' in ready ? ready.message : ready.type}`,
+    );
   }
   const connectionString = `postgres://postgres@127.0.0.1:${ready.port}/postgres?sslmode=disable`;
   // PGlite is one connection; a pool of one keeps every statement of a transaction together.

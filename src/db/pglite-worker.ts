@@ -60,5 +60,8 @@ async function start(): Promise<void> {
 }
 
 start().catch((error: unknown) => {
-  port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  port.postMessage({
+    type: 'error',
+    message: error instanceof Error ? error.message : String(error),
+  });
 });

@@ -4,5 +4,6 @@
  */
 import type { PlatformTables } from '../platform/platform.table.ts';
 import type { ReferenceTables } from '../modules/reference/reference.table.ts';
+import type { AccountsTables } from '../modules/accounts/accounts.table.ts';
 
-export interface Database extends PlatformTables, ReferenceTables {}
+export interface Database extends PlatformTables, ReferenceTables, AccountsTables {}

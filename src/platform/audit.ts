@@ -16,7 +16,11 @@ export interface AuditEntry {
  * Records one audit row. Call it with the transaction that makes the change, so that the change
  * and its record commit or vanish together.
  */
-export async function recordAudit(executor: Db, ctx: ServiceContext, entry: AuditEntry): Promise<void> {
+export async function recordAudit(
+  executor: Db,
+  ctx: ServiceContext,
+  entry: AuditEntry,
+): Promise<void> {
   await executor
     .insertInto('audit_log')
     .values({

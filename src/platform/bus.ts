@@ -37,7 +37,10 @@ export function inProcessBus(): Bus {
 }
 
 /** LISTEN/NOTIFY over one dedicated connection, re-established after the server comes back. */
-export function postgresBus(connectionString: string, onError: (error: Error) => void = () => {}): Bus {
+export function postgresBus(
+  connectionString: string,
+  onError: (error: Error) => void = () => {},
+): Bus {
   const local = inProcessBus();
   const counts = new Map<string, number>();
   let client: pg.Client | null = null;
@@ -85,7 +88,10 @@ export function postgresBus(connectionString: string, onError: (error: Error) =>
       const unsubscribe = local.subscribe(channel, listener);
       const n = counts.get(channel) ?? 0;
       counts.set(channel, n + 1);
-      if (n === 0) void connect().then((c) => c.query(`LISTEN ${channel}`)).catch(onError);
+      if (n === 0)
+        void connect()
+          .then((c) => c.query(`LISTEN ${channel}`))
+          .catch(onError);
       return () => {
         unsubscribe();
         const left = (counts.get(channel) ?? 1) - 1;

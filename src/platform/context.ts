@@ -32,14 +32,14 @@ export const ANONYMOUS: Actor = Object.freeze({
   userId: null,
   label: 'anonymous',
   grants: [],
-  via: 'anonymous',
+  via: 'anonymous' as const,
 });
 
 export const SYSTEM: Actor = Object.freeze({
   userId: null,
   label: 'system',
-  grants: [{ role: 'site-admin', scopeType: 'site', scopeId: null }],
-  via: 'system',
+  grants: [{ role: 'site-admin', scopeType: 'site' as const, scopeId: null }],
+  via: 'system' as const,
 });
 
 /** What long-lived dependencies every service may use. */

@@ -5,6 +5,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'capacity-commons' },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'], remove: true },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
+      remove: true,
+    },
   });
 }

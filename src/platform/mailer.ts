@@ -47,7 +47,11 @@ export function createMailer(options: { smtpUrl: string | null; from: string }):
         await trx
           .updateTable('mail_outbox')
           .set({ status: 'kept' })
-          .where('id', 'in', pending.map((r) => r.id))
+          .where(
+            'id',
+            'in',
+            pending.map((r) => r.id),
+          )
           .execute();
         result.kept = pending.length;
         return [];
@@ -75,7 +79,11 @@ export function createMailer(options: { smtpUrl: string | null; from: string }):
         const attempts = row.attempts + 1;
         await db
           .updateTable('mail_outbox')
-          .set({ attempts, last_error: String(error), status: attempts >= 5 ? 'failed' : 'pending' })
+          .set({
+            attempts,
+            last_error: String(error),
+            status: attempts >= 5 ? 'failed' : 'pending',
+          })
           .where('id', '=', row.id)
           .execute();
         result.failed++;

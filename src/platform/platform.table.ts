@@ -1,17 +1,18 @@
 import type { ColumnType, Generated } from 'kysely';
 
+/** A timestamptz column: read as Date, written as Date or ISO string, optional where it has a default. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
 
 export interface MetaTable {
   key: string;
   value: Json;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface AuditLogTable {
   id: string;
-  at: Generated<Timestamp>;
+  at: Timestamp;
   actor_id: string | null;
   actor_label: string | null;
   action: string;
@@ -25,7 +26,7 @@ export interface AuditLogTable {
 
 export interface MailOutboxTable {
   id: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   to_address: string;
   subject: string;
   text_body: string;

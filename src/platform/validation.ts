@@ -32,7 +32,10 @@ function compile(schema: TSchema): ValidateFunction {
 }
 
 /** Turns Ajv's errors into messages a person understands, each tied to its field. */
-export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefined, prefix = ''): FieldError[] {
+export function describeAjvErrors(
+  errors: readonly ErrorObject[] | null | undefined,
+  prefix = '',
+): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors ?? []) {
     let path = `${prefix}${e.instancePath}`;
@@ -51,7 +54,10 @@ export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefi
         message = `Use at most ${String(p.limit)} characters.`;
         break;
       case 'minLength':
-        message = Number(p.limit) <= 1 ? 'This field is required.' : `Use at least ${String(p.limit)} characters.`;
+        message =
+          Number(p.limit) <= 1
+            ? 'This field is required.'
+            : `Use at least ${String(p.limit)} characters.`;
         break;
       case 'maximum':
         message = `Must be at most ${String(p.limit)}.`;

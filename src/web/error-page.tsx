@@ -9,7 +9,9 @@ function ErrorContent(props: { error: AppError }) {
     <section class="error-page">
       <h1>{view.t(`errors.title.${props.error.code}`)}</h1>
       <p>{props.error.message}</p>
-      {props.error.errors.length > 0 ? <ErrorSummary errors={errorsByField(props.error.errors)} /> : null}
+      {props.error.errors.length > 0 ? (
+        <ErrorSummary errors={errorsByField(props.error.errors)} />
+      ) : null}
       <p>
         <a href={view.href('/')}>{view.t('errors.backHome')}</a>
       </p>
@@ -19,5 +21,9 @@ function ErrorContent(props: { error: AppError }) {
 
 export function renderErrorPage(request: FastifyRequest, error: AppError): string {
   const view = viewFor(request);
-  return renderDocument(view, { title: view.t(`errors.title.${error.code}`) }, <ErrorContent error={error} />);
+  return renderDocument(
+    view,
+    { title: view.t(`errors.title.${error.code}`) },
+    <ErrorContent error={error} />,
+  );
 }

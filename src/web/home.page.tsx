@@ -43,9 +43,16 @@ function Home(props: { stats: Record<string, number> }) {
 export function homePage(modules: readonly ModuleDefinition[]) {
   return async (app: FastifyInstance) => {
     app.get('/', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-      const parts = await Promise.all(modules.map((m) => (m.stats ? m.stats(request.ctx) : Promise.resolve({}))));
+      const parts = await Promise.all(
+        modules.map((m) => (m.stats ? m.stats(request.ctx) : Promise.resolve({}))),
+      );
       const stats = Object.assign({}, ...parts) as Record<string, number>;
-      return sendPage(request, reply, { title: request.t('home.title'), description: request.t('home.intro') }, <Home stats={stats} />);
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('home.title'), description: request.t('home.intro') },
+        <Home stats={stats} />,
+      );
     });
   };
 }

@@ -94,7 +94,11 @@ export function Layout(props: LayoutProps): VNode {
               <li key={item.path}>
                 <a
                   href={view.href(item.path)}
-                  aria-current={view.path === item.path || view.path.startsWith(`${item.path}/`) ? 'page' : undefined}
+                  aria-current={
+                    view.path === item.path || view.path.startsWith(`${item.path}/`)
+                      ? 'page'
+                      : undefined
+                  }
                 >
                   {view.t(item.key)}
                 </a>

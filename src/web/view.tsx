@@ -3,7 +3,13 @@ import { useContext } from 'preact/hooks';
 import { renderToString } from 'preact-render-to-string';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../platform/context.ts';
-import { LOCALES, textDirection, type Locale, type MessageValues, type Translate } from '../platform/i18n/index.ts';
+import {
+  LOCALES,
+  textDirection,
+  type Locale,
+  type MessageValues,
+  type Translate,
+} from '../platform/i18n/index.ts';
 import { Layout, type LayoutProps } from './layout.tsx';
 
 /** What every component may need to know about the request it renders for. */
@@ -62,19 +68,26 @@ export function viewFor(request: FastifyRequest): View {
       return request.csrfToken();
     },
     baseUrl: request.server.deps.config.baseUrl,
-    href: (target: string) => (target.startsWith('/') ? `${prefix}${target === '/' && prefix ? '' : target}` || '/' : target),
+    href: (target: string) =>
+      target.startsWith('/') ? `${prefix}${target === '/' && prefix ? '' : target}` || '/' : target,
     hrefIn: (other: Locale, target?: string) => {
       const p = target ?? `${path}${query ? `?${query}` : ''}`;
       return `/${other}${p === '/' ? '' : p}`;
     },
     formatDate(value, options = { dateStyle: 'medium' }) {
       if (!value) return '';
-      const date = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : value;
+      const date =
+        typeof value === 'string'
+          ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value)
+          : value;
       if (Number.isNaN(date.getTime())) return '';
       const key = JSON.stringify(options);
       let format = dateFormats.get(key);
       if (!format) {
-        const opts = typeof value === 'string' && value.length === 10 ? { timeZone: 'UTC', ...options } : options;
+        const opts =
+          typeof value === 'string' && value.length === 10
+            ? { timeZone: 'UTC', ...options }
+            : options;
         format = new Intl.DateTimeFormat(locale, opts);
         dateFormats.set(key, format);
       }
@@ -91,7 +104,11 @@ export function ViewProvider(props: { view: View; children: ComponentChildren })
 }
 
 /** Renders a whole document: the layout around the page's content. */
-export function renderDocument(view: View, layout: Omit<LayoutProps, 'contentHtml'>, content: ComponentChildren): string {
+export function renderDocument(
+  view: View,
+  layout: Omit<LayoutProps, 'contentHtml'>,
+  content: ComponentChildren,
+): string {
   // Content first: rendering it registers the islands and head tags the layout then lists.
   const contentHtml = renderToString(<ViewProvider view={view}>{content}</ViewProvider>);
   return (
@@ -109,10 +126,18 @@ export interface PageOptions extends Omit<LayoutProps, 'contentHtml'> {
 }
 
 /** Sends a page: `return sendPage(request, reply, { title }, <Content />)`. */
-export function sendPage(request: FastifyRequest, reply: FastifyReply, options: PageOptions, content: ComponentChildren): FastifyReply {
+export function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: PageOptions,
+  content: ComponentChildren,
+): FastifyReply {
   const view = viewFor(request);
   const { status = 200, ...layout } = options;
-  return reply.status(status).type('text/html; charset=utf-8').send(renderDocument(view, layout, content));
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .send(renderDocument(view, layout, content));
 }
 
 export { LOCALES };

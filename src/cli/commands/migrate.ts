@@ -12,7 +12,11 @@ export const migrate: Command = {
       async ({ deps }) => {
         const result = await migrateToLatest(deps.db);
         const applied = result.results?.filter((r) => r.status === 'Success') ?? [];
-        console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.map((r) => r.migrationName).join(', ')}` : 'The database is up to date.');
+        console.log(
+          applied.length
+            ? `Applied ${applied.length} migration(s): ${applied.map((r) => r.migrationName).join(', ')}`
+            : 'The database is up to date.',
+        );
         return 0;
       },
       { migrate: false },

@@ -53,7 +53,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     last_error text,
     sent_at timestamptz
   )`.execute(db);
-  await sql`CREATE INDEX mail_outbox_pending ON mail_outbox (created_at) WHERE status = 'pending'`.execute(db);
+  await sql`CREATE INDEX mail_outbox_pending ON mail_outbox (created_at) WHERE status = 'pending'`.execute(
+    db,
+  );
 }
 
 export async function down(): Promise<void> {

@@ -46,9 +46,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Parents first, so that the foreign key holds row by row.
   const order = { region: 0, subRegion: 1, intermediateRegion: 2 } as const;
-  const sortedRegions = [...regions].sort((a, b) => order[a.kind as keyof typeof order] - order[b.kind as keyof typeof order]);
+  const sortedRegions = [...regions].sort(
+    (a, b) => order[a.kind as keyof typeof order] - order[b.kind as keyof typeof order],
+  );
   for (const r of sortedRegions) {
-    await db.insertInto('regions').values({ slug: r.slug, m49: r.m49, name: r.name, kind: r.kind, parent: r.parent }).execute();
+    await db
+      .insertInto('regions')
+      .values({ slug: r.slug, m49: r.m49, name: r.name, kind: r.kind, parent: r.parent })
+      .execute();
   }
   await db
     .insertInto('countries')
@@ -72,7 +77,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db
     .insertInto('languages')
-    .values(languages.map((l) => ({ code: l.code, name: l.name, native_name: l.nativeName, dir: l.dir })))
+    .values(
+      languages.map((l) => ({ code: l.code, name: l.name, native_name: l.nativeName, dir: l.dir })),
+    )
     .execute();
   const terms = Object.entries(TAXONOMIES).flatMap(([taxonomy, list]) =>
     list.map((term, sort) => ({

@@ -5,7 +5,11 @@ export function listCountries(db: Db) {
 }
 
 export function findCountry(db: Db, iso2: string) {
-  return db.selectFrom('countries').selectAll().where('iso2', '=', iso2.toUpperCase()).executeTakeFirst();
+  return db
+    .selectFrom('countries')
+    .selectAll()
+    .where('iso2', '=', iso2.toUpperCase())
+    .executeTakeFirst();
 }
 
 export function listLanguages(db: Db) {

@@ -26,7 +26,11 @@ const LanguageSchema = Type.Object({
   dir: Type.String(),
 });
 
-const Term = Type.Object({ code: Type.String(), label: Type.String(), extra: Type.Optional(Type.Record(Type.String(), Type.Unknown())) });
+const Term = Type.Object({
+  code: Type.String(),
+  label: Type.String(),
+  extra: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
 
 export async function referenceRoutes(app: FastifyInstance): Promise<void> {
   app.get(
@@ -34,7 +38,8 @@ export async function referenceRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['reference'],
-        summary: 'Every ISO 3166-1 country with its UN M49 region, UN regional group and LDC/LLDC/SIDS flags',
+        summary:
+          'Every ISO 3166-1 country with its UN M49 region, UN regional group and LDC/LLDC/SIDS flags',
         querystring: Query({
           region: Type.Optional(Type.String({ maxLength: 60 })),
           unGroup: Type.Optional(Type.String({ maxLength: 60 })),
@@ -46,7 +51,10 @@ export async function referenceRoutes(app: FastifyInstance): Promise<void> {
       const query = request.query as { region?: string; unGroup?: string };
       const items = (await service.countries(request.ctx)).filter(
         (c) =>
-          (!query.region || c.region === query.region || c.subRegion === query.region || c.intermediateRegion === query.region) &&
+          (!query.region ||
+            c.region === query.region ||
+            c.subRegion === query.region ||
+            c.intermediateRegion === query.region) &&
           (!query.unGroup || c.unGroup === query.unGroup),
       );
       return { items, total: items.length, page: 1, pageSize: items.length };
@@ -72,7 +80,8 @@ export async function referenceRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['reference'],
-        summary: 'The controlled vocabularies: themes, stakeholder groups, CMM dimensions, norms, formats…',
+        summary:
+          'The controlled vocabularies: themes, stakeholder groups, CMM dimensions, norms, formats…',
         querystring: Query({}),
         response: { 200: Type.Record(Type.String(), Type.Array(Term)), ...problems(400) },
       },

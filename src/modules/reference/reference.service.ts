@@ -21,7 +21,9 @@ export async function country(ctx: Pick<ServiceContext, 'readDb'>, iso2: string)
   return found;
 }
 
-export async function countryMap(ctx: Pick<ServiceContext, 'readDb'>): Promise<Map<string, Country>> {
+export async function countryMap(
+  ctx: Pick<ServiceContext, 'readDb'>,
+): Promise<Map<string, Country>> {
   return new Map((await countries(ctx)).map((c) => [c.iso2, c]));
 }
 

@@ -54,8 +54,14 @@ export const TAXONOMIES = {
   ggeNorm: [
     { code: 'a', label: 'Cooperate to increase stability and security' },
     { code: 'b', label: 'Consider all relevant information in case of ICT incidents' },
-    { code: 'c', label: 'Do not knowingly allow territory to be used for internationally wrongful acts' },
-    { code: 'd', label: 'Cooperate to exchange information and prosecute terrorist and criminal use of ICTs' },
+    {
+      code: 'c',
+      label: 'Do not knowingly allow territory to be used for internationally wrongful acts',
+    },
+    {
+      code: 'd',
+      label: 'Cooperate to exchange information and prosecute terrorist and criminal use of ICTs',
+    },
     { code: 'e', label: 'Respect human rights and privacy' },
     { code: 'f', label: 'Do not damage critical infrastructure' },
     { code: 'g', label: 'Protect critical infrastructure' },

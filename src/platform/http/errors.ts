@@ -10,7 +10,13 @@ export interface ErrorPageRenderer {
 /** API clients get problem JSON; browsers on pages get an error page. */
 export function wantsJson(request: FastifyRequest): boolean {
   const path = request.url;
-  if (path.startsWith('/api/') || path === '/openapi.json' || path === '/healthz' || path === '/readyz') return true;
+  if (
+    path.startsWith('/api/') ||
+    path === '/openapi.json' ||
+    path === '/healthz' ||
+    path === '/readyz'
+  )
+    return true;
   if (request.routeOptions.config?.page) return false;
   const accept = request.headers.accept ?? '';
   return /json/.test(accept) && !/text\/html/.test(accept);
@@ -19,7 +25,10 @@ export function wantsJson(request: FastifyRequest): boolean {
 function fromFastifyError(error: FastifyError, request: FastifyRequest): AppError {
   if (error.validation) {
     const where = error.validationContext ?? 'body';
-    const errors: FieldError[] = describeAjvErrors(error.validation as never, where === 'body' ? '' : `/${where}`);
+    const errors: FieldError[] = describeAjvErrors(
+      error.validation as never,
+      where === 'body' ? '' : `/${where}`,
+    );
     if (where === 'querystring') {
       const unknown = errors.filter((e) => e.message.startsWith('Unknown field'));
       if (unknown.length > 0) {
@@ -31,13 +40,20 @@ function fromFastifyError(error: FastifyError, request: FastifyRequest): AppErro
       }
       return new AppError('bad_request', 'Some query parameters are not valid.', errors);
     }
-    return new AppError(where === 'body' ? 'validation' : 'bad_request', 'Some fields need your attention.', errors);
+    return new AppError(
+      where === 'body' ? 'validation' : 'bad_request',
+      'Some fields need your attention.',
+      errors,
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'The request body is too large.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', `Unsupported content type: ${request.headers['content-type'] ?? 'none'}.`);
+      return new AppError(
+        'unsupported_media_type',
+        `Unsupported content type: ${request.headers['content-type'] ?? 'none'}.`,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('bad_request', 'The request body is not valid JSON.');
@@ -49,10 +65,21 @@ function fromFastifyError(error: FastifyError, request: FastifyRequest): AppErro
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     const code =
-      error.statusCode === 404 ? 'not_found' : error.statusCode === 413 ? 'payload_too_large' : error.statusCode === 415 ? 'unsupported_media_type' : error.statusCode === 429 ? 'rate_limited' : 'bad_request';
+      error.statusCode === 404
+        ? 'not_found'
+        : error.statusCode === 413
+          ? 'payload_too_large'
+          : error.statusCode === 415
+            ? 'unsupported_media_type'
+            : error.statusCode === 429
+              ? 'rate_limited'
+              : 'bad_request';
     return new AppError(code, error.message);
   }
-  return new AppError('internal', 'Something went wrong on our side. It has been logged; please try again.');
+  return new AppError(
+    'internal',
+    'Something went wrong on our side. It has been logged; please try again.',
+  );
 }
 
 export function toAppError(error: unknown, request: FastifyRequest): AppError {
@@ -78,7 +105,10 @@ export function sendProblem(reply: FastifyReply, error: AppError, instance?: str
 }
 
 /** The one place where errors become HTTP responses. */
-export async function errorPlugin(app: FastifyInstance, options: { renderPage: ErrorPageRenderer }): Promise<void> {
+export async function errorPlugin(
+  app: FastifyInstance,
+  options: { renderPage: ErrorPageRenderer },
+): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error, request);
     if (appError.status >= 500) {
@@ -88,12 +118,20 @@ export async function errorPlugin(app: FastifyInstance, options: { renderPage: E
     }
     if (wantsJson(request)) return sendProblem(reply, appError, request.url.split('?')[0]);
     for (const [k, v] of Object.entries(appError.headers)) void reply.header(k, v);
-    return reply.status(appError.status).type('text/html; charset=utf-8').send(options.renderPage(request, appError));
+    return reply
+      .status(appError.status)
+      .type('text/html; charset=utf-8')
+      .send(options.renderPage(request, appError));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = AppError.notFound(wantsJson(request) ? `${request.method} ${request.url.split('?')[0]}` : 'This page');
+    const error = AppError.notFound(
+      wantsJson(request) ? `${request.method} ${request.url.split('?')[0]}` : 'This page',
+    );
     if (wantsJson(request)) return sendProblem(reply, error, request.url.split('?')[0]);
-    return reply.status(404).type('text/html; charset=utf-8').send(options.renderPage(request, error));
+    return reply
+      .status(404)
+      .type('text/html; charset=utf-8')
+      .send(options.renderPage(request, error));
   });
 }

@@ -32,7 +32,11 @@ export async function localePlugin(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     const fromUrl = (request.raw as IncomingMessage & { urlLocale?: Locale }).urlLocale;
     request.localeInPath = !!fromUrl;
-    request.locale = fromUrl ?? cookieLocale(request) ?? negotiateLocale(request.headers['accept-language']) ?? DEFAULT_LOCALE;
+    request.locale =
+      fromUrl ??
+      cookieLocale(request) ??
+      negotiateLocale(request.headers['accept-language']) ??
+      DEFAULT_LOCALE;
     request.pathWithoutLocale = request.url.split('?')[0] ?? '/';
     request.t = app.catalogue.translator(request.locale);
     if (fromUrl && cookieLocale(request) !== fromUrl) {

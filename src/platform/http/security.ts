@@ -5,7 +5,10 @@ import helmet from '@fastify/helmet';
  * Security headers. The Content-Security-Policy allows no inline script at all: islands are
  * external modules, and structured data uses non-executable script types.
  */
-export async function securityPlugin(app: FastifyInstance, options: { https: boolean }): Promise<void> {
+export async function securityPlugin(
+  app: FastifyInstance,
+  options: { https: boolean },
+): Promise<void> {
   await app.register(helmet, {
     global: true,
     contentSecurityPolicy: {

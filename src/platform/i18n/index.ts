@@ -42,7 +42,9 @@ export function loadCatalogue(dir: string): Catalogue {
     const folder = join(dir, locale);
     const flat: Record<string, string> = {};
     if (existsSync(folder)) {
-      for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+      for (const file of readdirSync(folder)
+        .filter((f) => f.endsWith('.json'))
+        .sort()) {
         const namespace = file.replace(/\.json$/, '');
         flatten(namespace, JSON.parse(readFileSync(join(folder, file), 'utf8')), flat);
       }

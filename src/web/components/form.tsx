@@ -19,10 +19,23 @@ export function CsrfInput(): VNode {
 }
 
 /** A POST form with its CSRF token; every action on the platform works as a plain form post. */
-export function PostForm(props: { action: string; children: ComponentChildren; class?: string; enctype?: string; id?: string }): VNode {
+export function PostForm(props: {
+  action: string;
+  children: ComponentChildren;
+  class?: string;
+  enctype?: string;
+  id?: string;
+}): VNode {
   const view = useView();
   return (
-    <form method="post" action={view.href(props.action)} class={props.class} enctype={props.enctype} id={props.id} novalidate>
+    <form
+      method="post"
+      action={view.href(props.action)}
+      class={props.class}
+      enctype={props.enctype}
+      id={props.id}
+      novalidate
+    >
       <CsrfInput />
       {props.children}
     </form>
@@ -39,7 +52,9 @@ export function ErrorSummary(props: { errors: FormErrors }): VNode | null {
       <h2>{t('form.errorSummary', { count: entries.length })}</h2>
       <ul>
         {entries.map(([name, message]) => (
-          <li key={name}>{name === '_form' ? message : <a href={`#field-${name}`}>{message}</a>}</li>
+          <li key={name}>
+            {name === '_form' ? message : <a href={`#field-${name}`}>{message}</a>}
+          </li>
         ))}
       </ul>
     </div>
@@ -55,7 +70,10 @@ interface FieldProps {
 }
 
 function describedBy(props: FieldProps): string | undefined {
-  const ids = [props.hint ? `hint-${props.name}` : null, props.errors?.[props.name] ? `error-${props.name}` : null].filter(Boolean);
+  const ids = [
+    props.hint ? `hint-${props.name}` : null,
+    props.errors?.[props.name] ? `error-${props.name}` : null,
+  ].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }
 
@@ -83,7 +101,13 @@ function FieldFrame(props: FieldProps & { children: ComponentChildren }): VNode 
 }
 
 export function TextField(
-  props: FieldProps & { value?: string | number | null; type?: string; maxLength?: number; autocomplete?: string; inputMode?: string },
+  props: FieldProps & {
+    value?: string | number | null;
+    type?: string;
+    maxLength?: number;
+    autocomplete?: string;
+    inputMode?: string;
+  },
 ): VNode {
   return (
     <FieldFrame {...props}>
@@ -103,7 +127,9 @@ export function TextField(
   );
 }
 
-export function TextArea(props: FieldProps & { value?: string | null; rows?: number; maxLength?: number }): VNode {
+export function TextArea(
+  props: FieldProps & { value?: string | null; rows?: number; maxLength?: number },
+): VNode {
   return (
     <FieldFrame {...props}>
       <textarea
@@ -126,7 +152,9 @@ export interface Option {
   label: string;
 }
 
-export function SelectField(props: FieldProps & { value?: string | null; options: Option[]; emptyLabel?: string }): VNode {
+export function SelectField(
+  props: FieldProps & { value?: string | null; options: Option[]; emptyLabel?: string },
+): VNode {
   return (
     <FieldFrame {...props}>
       <select
@@ -147,10 +175,16 @@ export function SelectField(props: FieldProps & { value?: string | null; options
   );
 }
 
-export function CheckboxGroup(props: FieldProps & { values?: readonly string[]; options: Option[] }): VNode {
+export function CheckboxGroup(
+  props: FieldProps & { values?: readonly string[]; options: Option[] },
+): VNode {
   const error = props.errors?.[props.name];
   return (
-    <fieldset class={error ? 'field has-error' : 'field'} id={`field-${props.name}`} aria-describedby={describedBy(props)}>
+    <fieldset
+      class={error ? 'field has-error' : 'field'}
+      id={`field-${props.name}`}
+      aria-describedby={describedBy(props)}
+    >
       <legend>{props.label}</legend>
       {props.hint ? (
         <p class="hint" id={`hint-${props.name}`}>
@@ -165,7 +199,13 @@ export function CheckboxGroup(props: FieldProps & { values?: readonly string[]; 
       <div class="checkboxes">
         {props.options.map((o) => (
           <label key={o.value} class="checkbox">
-            <input type="checkbox" name={props.name} value={o.value} checked={props.values?.includes(o.value)} /> {o.label}
+            <input
+              type="checkbox"
+              name={props.name}
+              value={o.value}
+              checked={props.values?.includes(o.value)}
+            />{' '}
+            {o.label}
           </label>
         ))}
       </div>

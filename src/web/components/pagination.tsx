@@ -13,9 +13,17 @@ export function Pagination(props: { page: number; pageSize: number; total: numbe
   };
   return (
     <nav class="pagination" aria-label={view.t('pagination.label')}>
-      {props.page > 1 ? <a href={link(props.page - 1)} rel="prev">{view.t('pagination.previous')}</a> : null}
+      {props.page > 1 ? (
+        <a href={link(props.page - 1)} rel="prev">
+          {view.t('pagination.previous')}
+        </a>
+      ) : null}
       <span>{view.t('pagination.status', { page: props.page, pages })}</span>
-      {props.page < pages ? <a href={link(props.page + 1)} rel="next">{view.t('pagination.next')}</a> : null}
+      {props.page < pages ? (
+        <a href={link(props.page + 1)} rel="next">
+          {view.t('pagination.next')}
+        </a>
+      ) : null}
     </nav>
   );
 }
