@@ -21,7 +21,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHand
   }
   const url = process.env.TEST_DATABASE_URL!;
   const template = inject('postgresTemplate')!;
-  const name = `cc_test_${randomBytes(6).toString('hex')}`;
+  const name = `cc_test_${inject('databaseNamespace')}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {

@@ -15,10 +15,13 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
     postgresTemplate: string | null;
+    databaseNamespace: string;
   }
 }
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+/** Databases are named per checkout, so that two checkouts testing on one server never collide. */
+export const NAMESPACE = createHash('sha256').update(ROOT).digest('hex').slice(0, 6);
 
 function migrationsHash(): string {
   const hash = createHash('sha256');
@@ -55,14 +58,14 @@ export function adminUrl(url: string, database: string): string {
 }
 
 async function postgresTemplate(url: string, hash: string): Promise<string> {
-  const name = `cc_tmpl_${hash}`;
+  const name = `cc_tmpl_${NAMESPACE}_${hash}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
     // Leftovers of earlier runs: old templates and test copies.
     const stale = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE (datname LIKE 'cc_tmpl_%' AND datname <> $1) OR datname LIKE 'cc_test_%'`,
-      [name],
+      `SELECT datname FROM pg_database WHERE (datname LIKE $2 AND datname <> $1) OR datname LIKE $3`,
+      [name, `cc_tmpl_${NAMESPACE}_%`, `cc_test_${NAMESPACE}_%`],
     );
     for (const row of stale.rows)
       await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
@@ -84,6 +87,7 @@ async function postgresTemplate(url: string, hash: string): Promise<string> {
 
 export default async function setup(project: TestProject): Promise<void> {
   const hash = migrationsHash();
+  project.provide('databaseNamespace', NAMESPACE);
   project.provide('pgliteTemplate', await pgliteTemplate(hash));
   const url = process.env.TEST_DATABASE_URL;
   project.provide('postgresTemplate', url ? await postgresTemplate(url, hash) : null);
