@@ -8,7 +8,4 @@ import type { AccountsTables } from '../modules/accounts/accounts.table.ts';
 import type { OrganisationsTables } from '../modules/organisations/organisations.table.ts';
 
 export interface Database
-  extends PlatformTables,
-    ReferenceTables,
-    AccountsTables,
-    OrganisationsTables {}
+  extends PlatformTables, ReferenceTables, AccountsTables, OrganisationsTables {}

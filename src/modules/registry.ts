@@ -7,4 +7,8 @@ import { organisationsModule } from './organisations/index.ts';
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
  * global hooks are registered before any module's routes.
  */
-export const MODULES: readonly ModuleDefinition[] = [referenceModule, accountsModule, organisationsModule];
+export const MODULES: readonly ModuleDefinition[] = [
+  referenceModule,
+  accountsModule,
+  organisationsModule,
+];

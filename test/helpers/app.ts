@@ -154,4 +154,13 @@ export class TestAgent {
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
   }
+
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  clearCookies(): void {
+    this.cookies.clear();
+    this.csrf = null;
+  }
 }

@@ -25,7 +25,19 @@ export interface RoleGrantsTable {
   created_at: Timestamp;
 }
 
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  mfa_passed: ColumnType<boolean, boolean | undefined, boolean>;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface AccountsTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
+  sessions: SessionsTable;
 }

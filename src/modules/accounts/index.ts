@@ -1,4 +1,5 @@
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { accountsHooks } from './accounts.hooks.ts';
 
 export {
   can,
@@ -21,6 +22,17 @@ export {
   hashPassword,
 } from './accounts.service.ts';
 
+export {
+  startSession,
+  resolveSession,
+  endSession,
+  endAllSessions,
+  SESSION_COOKIE,
+  IDLE_TIMEOUT_MS,
+  ABSOLUTE_TIMEOUT_MS,
+} from './sessions.service.ts';
+
 export const accountsModule: ModuleDefinition = {
   name: 'accounts',
+  globalHooks: accountsHooks,
 };

@@ -29,12 +29,21 @@ export async function memberStates(db: Db, organisationIds: readonly string[]) {
     .orderBy('country')
     .execute();
   const map = new Map<string, string[]>();
-  for (const row of rows) map.set(row.organisation_id, [...(map.get(row.organisation_id) ?? []), row.country]);
+  for (const row of rows)
+    map.set(row.organisation_id, [...(map.get(row.organisation_id) ?? []), row.country]);
   return map;
 }
 
-export async function insertOrganisation(db: Db, row: Insertable<OrganisationsTable>, members: readonly string[]) {
-  const inserted = await db.insertInto('organisations').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertOrganisation(
+  db: Db,
+  row: Insertable<OrganisationsTable>,
+  members: readonly string[],
+) {
+  const inserted = await db
+    .insertInto('organisations')
+    .values(row)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   if (members.length) {
     await db
       .insertInto('organisation_member_states')

@@ -24,14 +24,20 @@ function present(row: Selectable<OrganisationsTable>, members: string[] = []): O
   };
 }
 
-export async function getOrganisationBySlug(ctx: Pick<ServiceContext, 'readDb'>, slug: string): Promise<Organisation> {
+export async function getOrganisationBySlug(
+  ctx: Pick<ServiceContext, 'readDb'>,
+  slug: string,
+): Promise<Organisation> {
   const row = await repo.findBySlug(ctx.readDb, slug);
   if (!row) throw AppError.notFound(`The organisation "${slug}"`);
   const members = await repo.memberStates(ctx.readDb, [row.id]);
   return present(row, members.get(row.id));
 }
 
-export async function getOrganisationById(ctx: Pick<ServiceContext, 'readDb'>, id: string): Promise<Organisation | null> {
+export async function getOrganisationById(
+  ctx: Pick<ServiceContext, 'readDb'>,
+  id: string,
+): Promise<Organisation | null> {
   const row = await repo.findById(ctx.readDb, id);
   if (!row) return null;
   const members = await repo.memberStates(ctx.readDb, [row.id]);
@@ -39,12 +45,18 @@ export async function getOrganisationById(ctx: Pick<ServiceContext, 'readDb'>, i
 }
 
 /** Organisations by slug (for imports and references); unknown slugs are simply absent. */
-export async function organisationsBySlug(ctx: Pick<ServiceContext, 'readDb'>, slugs: readonly string[]): Promise<Map<string, Organisation>> {
+export async function organisationsBySlug(
+  ctx: Pick<ServiceContext, 'readDb'>,
+  slugs: readonly string[],
+): Promise<Map<string, Organisation>> {
   const rows = await repo.findManyBySlug(ctx.readDb, [...new Set(slugs)]);
   return new Map(rows.map((r) => [r.slug, present(r)]));
 }
 
-export async function organisationsById(ctx: Pick<ServiceContext, 'readDb'>, ids: readonly string[]): Promise<Map<string, Organisation>> {
+export async function organisationsById(
+  ctx: Pick<ServiceContext, 'readDb'>,
+  ids: readonly string[],
+): Promise<Map<string, Organisation>> {
   const rows = await repo.findManyById(ctx.readDb, [...new Set(ids)]);
   return new Map(rows.map((r) => [r.id, present(r)]));
 }
@@ -90,7 +102,13 @@ export async function seedDemoOrganisations(ctx: ServiceContext): Promise<void> 
         },
         o.memberStates ?? [],
       );
-      await recordAudit(trx, ctx, { action: 'organisation.create', entityType: 'organisation', entityId: row.id, after: { slug: o.slug }, isPublic: true });
+      await recordAudit(trx, ctx, {
+        action: 'organisation.create',
+        entityType: 'organisation',
+        entityId: row.id,
+        after: { slug: o.slug },
+        isPublic: true,
+      });
     }
   });
 }
