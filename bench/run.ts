@@ -18,14 +18,17 @@ if (unknown.length) {
   console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${available.join(', ')}`);
   process.exit(2);
 }
-if (!existsSync(out)) writeFileSync(out, '# Benchmarks\n\nFigures appended by `npm run bench`; newest last.\n');
+if (!existsSync(out))
+  writeFileSync(out, '# Benchmarks\n\nFigures appended by `npm run bench`; newest last.\n');
 
 let failed = false;
 for (const name of asked.length ? asked : available) {
   const started = new Date();
   console.log(`== ${name}`);
   try {
-    const mod = (await import(pathToFileURL(`${dir}${name}.ts`).href)) as { run: () => Promise<string> };
+    const mod = (await import(pathToFileURL(`${dir}${name}.ts`).href)) as {
+      run: () => Promise<string>;
+    };
     const section = await mod.run();
     const text = `\n## ${name} — ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine()}.\n\n${section}\n`;
     appendFileSync(out, text);

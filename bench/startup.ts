@@ -12,7 +12,12 @@ import { startServer } from './lib/server.ts';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 async function load(url: string, seconds: number) {
-  const result = await autocannon({ url, connections: 50, duration: seconds, headers: { accept: 'text/html' } });
+  const result = await autocannon({
+    url,
+    connections: 50,
+    duration: seconds,
+    headers: { accept: 'text/html' },
+  });
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
@@ -48,7 +53,11 @@ export async function run(): Promise<string> {
     table(
       ['DATA_DIR', 'median', 'runs'],
       [
-        ['empty (migrate + seed demo data)', ms(median(empty)), empty.map((v) => v.toFixed(0)).join(', ')],
+        [
+          'empty (migrate + seed demo data)',
+          ms(median(empty)),
+          empty.map((v) => v.toFixed(0)).join(', '),
+        ],
         ['already seeded', ms(median(seeded)), seeded.map((v) => v.toFixed(0)).join(', ')],
       ],
     ),

@@ -21,6 +21,7 @@ import { loadCatalogue, type Catalogue } from './platform/i18n/index.ts';
 import { AJV_OPTIONS } from './platform/validation.ts';
 import { localePlugin, rewriteLocalePrefix } from './platform/http/locale.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
+import { idempotencyPlugin } from './platform/http/idempotency.ts';
 import { errorPlugin } from './platform/http/errors.ts';
 import { securityPlugin } from './platform/http/security.ts';
 import { operationsRoutes } from './platform/http/operations.ts';
@@ -87,6 +88,8 @@ export async function buildApp(
   await app.register(cookie, { secret: deps.config.sessionSecret });
   // Repeated form fields arrive as arrays (checkbox groups), like query strings.
   await app.register(formbody, { parser: (body) => parseQuery(body), bodyLimit: 256 * 1024 });
+  // Before compression, so that it stores the answer as sent, not its compressed stream.
+  await app.register(fp(idempotencyPlugin));
   await app.register(compress, {
     global: true,
     threshold: 1024,

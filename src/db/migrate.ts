@@ -35,6 +35,9 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
     provider: new FolderProvider(),
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Modules number their migrations in their own ranges, so a new one may sort before another
+    // module's already applied one.
+    allowUnorderedMigrations: true,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) {

@@ -39,7 +39,20 @@ export interface MailOutboxTable {
   sent_at: Timestamp | null;
 }
 
+export interface IdempotencyKeysTable {
+  owner: string;
+  key: string;
+  request_hash: string;
+  state: 'started' | 'done';
+  response_status: number | null;
+  response_type: string | null;
+  response_location: string | null;
+  response_body: string | null;
+  created_at: Timestamp;
+}
+
 export interface PlatformTables {
+  idempotency_keys: IdempotencyKeysTable;
   meta: MetaTable;
   audit_log: AuditLogTable;
   mail_outbox: MailOutboxTable;
