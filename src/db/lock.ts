@@ -37,7 +37,7 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
         throw new DataDirLockedError(
           `The data directory ${dataDir} is in use by process ${pid}. Stop that process, or set ` +
             `DATA_DIR to another folder, or set DATABASE_URL to share a PostgreSQL server.`,
