@@ -50,8 +50,10 @@ function poolFor(connectionString: string, max: number): pg.Pool {
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its server (restart, outage) must not crash the process.
+  // A client losing its server (restart, outage) must not crash the process: the query in flight
+  // fails on its own, and the pool replaces the client.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
