@@ -6,6 +6,8 @@ const e2e = ['test/e2e/**/*.e2e.test.{ts,tsx}'];
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
+    // Vite sets BASE_URL="/" for its own use; spawned servers must not take it for theirs.
+    env: { BASE_URL: '' },
     projects: [
       {
         extends: true,
