@@ -30,6 +30,8 @@ export interface View {
   hrefIn(locale: Locale, path?: string): string;
   formatDate(value: Date | string | null | undefined, options?: Intl.DateTimeFormatOptions): string;
   formatNumber(value: number, options?: Intl.NumberFormatOptions): string;
+  /** A taxonomy term's label in the reader's language, e.g. term('theme', 'cybercrime'). */
+  term(taxonomy: string, code: string): string;
   /** Islands used on this page: their scripts are added at the end of the body. */
   islands: Set<string>;
   /** Extra `<head>` elements (JSON-LD, Open Graph, alternate links). */
@@ -94,6 +96,11 @@ export function viewFor(request: FastifyRequest): View {
       return format.format(date);
     },
     formatNumber: (value, options) => new Intl.NumberFormat(locale, options).format(value),
+    term: (taxonomy, code) => {
+      const key = `taxonomy.${taxonomy}.${code}`;
+      const label = t(key);
+      return label === key ? code : label;
+    },
     islands: new Set(),
     head: [],
   };
