@@ -64,6 +64,14 @@ export async function buildApp(
   } as never) as unknown as FastifyInstance;
 
   app.decorate('deps', deps);
+  // Every route, for the route-walking tests (fuzzing, disclosure, permission matrices).
+  const routeList: Array<{ method: string; url: string; schema?: unknown }> = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeList.push({ method, url: route.url, schema: route.schema });
+    }
+  });
   app.decorate('catalogue', messageCatalogue());
   app.decorateRequest('actor', null as never);
   // Every request starts anonymous; the accounts module's hook resolves who is signed in.

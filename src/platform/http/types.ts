@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: Deps;
     catalogue: Catalogue;
+    /** Every registered route (method, URL pattern, schema). */
+    routeList: ReadonlyArray<{ method: string; url: string; schema?: unknown }>;
   }
   interface FastifyRequest {
     locale: Locale;
