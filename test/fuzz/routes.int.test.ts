@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createTestEnv, TestAgent, type TestEnv } from '../helpers/app.ts';
+import { createTestEnv, type TestAgent, type TestEnv } from '../helpers/app.ts';
 import { createTestUser, signedInAgent } from '../helpers/auth.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
