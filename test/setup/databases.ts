@@ -25,7 +25,7 @@ export const NAMESPACE = createHash('sha256').update(ROOT).digest('hex').slice(0
 
 function migrationsHash(): string {
   const hash = createHash('sha256');
-  const dirs = ['src/db/migrations', 'src/modules/reference/data'];
+  const dirs = ['src/db/migrations', 'src/modules/reference/sources'];
   for (const dir of dirs) {
     for (const file of readdirSync(join(ROOT, dir)).sort()) {
       hash.update(file).update(readFileSync(join(ROOT, dir, file)));

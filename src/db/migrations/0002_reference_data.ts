@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import countries from '../../modules/reference/data/countries.json' with { type: 'json' };
-import languages from '../../modules/reference/data/languages.json' with { type: 'json' };
-import regions from '../../modules/reference/data/regions.json' with { type: 'json' };
+import countries from '../../modules/reference/sources/countries.json' with { type: 'json' };
+import languages from '../../modules/reference/sources/languages.json' with { type: 'json' };
+import regions from '../../modules/reference/sources/regions.json' with { type: 'json' };
 import { TAXONOMIES } from '../../modules/reference/taxonomies.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
