@@ -86,10 +86,11 @@ export function assignReviewers(
         if (chosen.has(r.id)) continue;
         if (r.org && orgs.has(r.org)) continue;
         if (declared.has(conflictKey(proposal.id, r.id))) continue;
-        // Load first (balance), then a group not yet on this proposal, then not the proposer's.
+        // Balance load, but let a group not yet on this proposal outweigh one extra assignment;
+        // then prefer groups other than the proposer's.
         const score =
-          r.load * 1000 +
-          (groups.has(r.stakeholderGroup) ? 100 : 0) +
+          r.load * 100 +
+          (groups.has(r.stakeholderGroup) ? 150 : 0) +
           (r.stakeholderGroup === proposal.stakeholderGroup ? 10 : 0) +
           // A deterministic spread among equals, so ties do not always fall on the same people.
           ((r.index * 7919 + proposal.id.length * 31 + result.assignments.length) % 10) / 10;
