@@ -111,7 +111,7 @@ interface EditorProps {
   formError?: string;
 }
 
-function diversityLabels(t: (k: string) => string): DiversityLabels {
+function diversityLabels(t: (k: string, v?: Record<string, string>) => string): DiversityLabels {
   const labels: DiversityLabels = {};
   for (const key of [
     'title', 'intro', 'complete', 'incomplete', 'panelSize', 'groups', 'regions', 'privacy',
@@ -120,7 +120,8 @@ function diversityLabels(t: (k: string) => string): DiversityLabels {
     'detail.stakeholderGroups', 'detail.regionalGroups', 'detail.developingCountry', 'detail.gender', 'detail.firstTime',
     'withheld.gender', 'withheld.firstTime',
   ]) {
-    labels[key] = t(`events.diversity.${key}`);
+    // Placeholders stay as {name} so that the island can fill them as the counts change.
+    labels[key] = t(`events.diversity.${key}`, { have: '{have}', need: '{need}', min: '{min}' });
   }
   for (const g of TAXONOMIES.stakeholderGroup) labels[`group.${g.code}`] = g.label;
   for (const g of TAXONOMIES.unRegionalGroup) labels[`region.${g.code}`] = g.label;
