@@ -6,7 +6,14 @@
 import os from 'node:os';
 import { assignReviewers } from '../src/modules/events/assignment.ts';
 
-const GROUPS = ['government', 'igo', 'civil-society', 'private-sector', 'technical-community', 'academia'];
+const GROUPS = [
+  'government',
+  'igo',
+  'civil-society',
+  'private-sector',
+  'technical-community',
+  'academia',
+];
 
 function synthetic(proposals: number, reviewers: number) {
   return {
@@ -25,7 +32,8 @@ function synthetic(proposals: number, reviewers: number) {
   };
 }
 
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 async function serviceRun(): Promise<number> {
   const { createTestEnvForBench } = await import('./review-assignment.env.ts');

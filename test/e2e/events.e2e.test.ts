@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, serveTestEnv, watchPage, type ServedEnv } from '../helpers/browser.ts';
+import {
+  axeViolations,
+  launchBrowser,
+  screenshot,
+  serveTestEnv,
+  watchPage,
+  type ServedEnv,
+} from '../helpers/browser.ts';
 import { createTestUser } from '../helpers/auth.ts';
 import { SESSION_COOKIE, startSession } from '../../src/modules/accounts/index.ts';
 import { createCall, createEvent } from '../../src/modules/events/index.ts';
@@ -16,11 +23,26 @@ describe('events in Chromium', () => {
     browser = await launchBrowser();
     await seedDemoEvents(env.ctx());
     const organiser = await createTestUser(env, [{ role: 'event-organiser', scopeType: 'site' }]);
-    const event = await createEvent(env.ctx(organiser.actor), { name: 'Open Forum', place: 'Nairobi', startsOn: '2099-06-01', endsOn: '2099-06-02', timeZone: 'Africa/Nairobi', rooms: [{ name: 'Hall' }] });
-    const call = await createCall(env.ctx(organiser.actor), event.id, { title: 'Open call', opensAt: '2020-01-01T00:00:00Z', closesAt: '2099-01-01T00:00:00Z' });
+    const event = await createEvent(env.ctx(organiser.actor), {
+      name: 'Open Forum',
+      place: 'Nairobi',
+      startsOn: '2099-06-01',
+      endsOn: '2099-06-02',
+      timeZone: 'Africa/Nairobi',
+      rooms: [{ name: 'Hall' }],
+    });
+    const call = await createCall(env.ctx(organiser.actor), event.id, {
+      title: 'Open call',
+      opensAt: '2020-01-01T00:00:00Z',
+      closesAt: '2099-01-01T00:00:00Z',
+    });
     callId = call.id;
     const proposer = await createTestUser(env, [], 'Pat Proposer');
-    cookie = { name: SESSION_COOKIE, value: await startSession(env.ctx(), proposer.id, { mfaPassed: true }), url: env.baseUrl };
+    cookie = {
+      name: SESSION_COOKIE,
+      value: await startSession(env.ctx(), proposer.id, { mfaPassed: true }),
+      url: env.baseUrl,
+    };
   });
   afterAll(async () => {
     await browser?.close();
@@ -46,7 +68,9 @@ describe('events in Chromium', () => {
     await expect.poll(() => groups.textContent()).toContain('met');
     const developing = page.locator('.diversity li.check').filter({ hasText: 'Developing' });
     expect(await developing.textContent()).toContain('met');
-    expect(await page.locator('.diversity li.check').filter({ hasText: 'gender' }).textContent()).toContain('not shown yet');
+    expect(
+      await page.locator('.diversity li.check').filter({ hasText: 'gender' }).textContent(),
+    ).toContain('not shown yet');
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'events-editor');
     expect(watched.errors).toEqual([]);
@@ -60,13 +84,19 @@ describe('events in Chromium', () => {
     await page.goto(`${env.baseUrl}/calls/${callId}/proposals/new`);
     await page.fill('#field-title', 'Inclusive capacity building');
     await page.fill('[name="proposer.name"]', 'Pat Proposer');
-    await Promise.all([page.waitForURL(/\/proposals\/[\w-]+$/).catch(() => null), page.click('button[value="submit"]')]);
+    await Promise.all([
+      page.waitForURL(/\/proposals\/[\w-]+$/).catch(() => null),
+      page.click('button[value="submit"]'),
+    ]);
     expect(await page.locator('.error-summary').textContent()).toContain('Choose a session format');
     expect(await page.inputValue('#field-title')).toBe('Inclusive capacity building');
     await page.selectOption('#field-format', 'panel');
     await page.fill('#field-content', 'What we will discuss.');
     await page.fill('#field-relevance', 'Why it matters.');
-    await Promise.all([page.waitForURL(/\/proposals\/[\w-]+$/), page.click('button[value="submit"]')]);
+    await Promise.all([
+      page.waitForURL(/\/proposals\/[\w-]+$/),
+      page.click('button[value="submit"]'),
+    ]);
     expect(await page.locator('.lead').first().textContent()).toContain('Submitted');
     await context.close();
   });
@@ -77,7 +107,9 @@ describe('events in Chromium', () => {
     await page.goto(`${env.baseUrl}/events/demo-forum-2024/programme`);
     expect(await page.locator('h2').count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator('.demo-notice').count()).toBe(1);
-    expect(await page.getAttribute('a[href$="programme.ics"]', 'href')).toBe('/events/demo-forum-2024/programme.ics');
+    expect(await page.getAttribute('a[href$="programme.ics"]', 'href')).toBe(
+      '/events/demo-forum-2024/programme.ics',
+    );
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'events-programme');
     await page.goto(`${env.baseUrl}/events/demo-forum-2024/summary`);

@@ -149,7 +149,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     assigned_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (proposal_id, reviewer_id)
   )`.execute(db);
-  await sql`CREATE INDEX review_assignments_reviewer ON review_assignments (reviewer_id)`.execute(db);
+  await sql`CREATE INDEX review_assignments_reviewer ON review_assignments (reviewer_id)`.execute(
+    db,
+  );
 
   await sql`CREATE TABLE reviews (
     id uuid PRIMARY KEY,

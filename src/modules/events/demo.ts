@@ -9,7 +9,13 @@ import { actorFor, createUser, findUserByEmail } from '../accounts/index.ts';
 import * as repo from './events.repository.ts';
 import { createCall, createEvent, loadEvent } from './events.service.ts';
 import { saveProposal } from './proposals.service.ts';
-import { addReviewer, assignCall, releaseDecisions, setDecision, submitReview } from './review.service.ts';
+import {
+  addReviewer,
+  assignCall,
+  releaseDecisions,
+  setDecision,
+  submitReview,
+} from './review.service.ts';
 import { fileReport, placeSession } from './schedule.service.ts';
 import type { PersonRole, ReviewAction } from './events.ts';
 
@@ -24,7 +30,16 @@ async function demoUser(ctx: ServiceContext, email: string, name: string) {
   return found ?? (await createUser(ctx, { email, displayName: name, verified: true }));
 }
 
-type Person = [role: PersonRole, name: string, org: string, group: string, country: string, onsite: boolean, gender: string | null, firstTime: boolean | null];
+type Person = [
+  role: PersonRole,
+  name: string,
+  org: string,
+  group: string,
+  country: string,
+  onsite: boolean,
+  gender: string | null,
+  firstTime: boolean | null,
+];
 
 interface DemoProposal {
   owner: number;
@@ -52,11 +67,38 @@ const standardPanel = (lead: string, extra: Person[] = []): Person[] => [
   ['proposer', `${lead} (demo)`, ORGS.lab, 'civil-society', 'KE', true, 'woman', false],
   ['co-proposer', 'Tomasz Demo-Nowak (demo)', ORGS.uni, 'academia', 'PL', true, 'man', false],
   ['speaker', 'Aroha Demo-Rangi (demo)', ORGS.ministry, 'government', 'FJ', true, 'woman', true],
-  ['speaker', 'Kwame Demo-Mensah (demo)', ORGS.cert, 'technical-community', 'BF', true, 'man', false],
+  [
+    'speaker',
+    'Kwame Demo-Mensah (demo)',
+    ORGS.cert,
+    'technical-community',
+    'BF',
+    true,
+    'man',
+    false,
+  ],
   ['speaker', 'Lucía Demo-Pérez (demo)', ORGS.firm, 'private-sector', 'BO', false, 'woman', false],
   ['speaker', 'Farid Demo-Haddad (demo)', ORGS.net, 'technical-community', 'JO', true, 'man', true],
-  ['onsite-moderator', 'Ines Demo-Costa (demo)', ORGS.uni, 'academia', 'PT', true, 'non-binary', false],
-  ['online-moderator', 'Ravi Demo-Iyer (demo)', ORGS.net, 'technical-community', 'NP', false, 'man', false],
+  [
+    'onsite-moderator',
+    'Ines Demo-Costa (demo)',
+    ORGS.uni,
+    'academia',
+    'PT',
+    true,
+    'non-binary',
+    false,
+  ],
+  [
+    'online-moderator',
+    'Ravi Demo-Iyer (demo)',
+    ORGS.net,
+    'technical-community',
+    'NP',
+    false,
+    'man',
+    false,
+  ],
   ['rapporteur', 'Mei Demo-Lin (demo)', ORGS.lab, 'civil-society', 'LA', true, null, null],
   ...extra,
 ];
@@ -71,7 +113,8 @@ const PROPOSALS: DemoProposal[] = [
       'Capacity building programmes multiply, yet many practitioners from least developed countries and small island states still cannot take part. The round table brings governments, CERTs, companies and civil society together to compare what works: fellowships, regional hubs, translated material and mentoring.',
     relevance:
       'A free, open and secure Internet needs every stakeholder able to take part in its governance; capacity is the precondition.',
-    policyQuestion: 'How can capacity building reach those who are usually absent from the discussion?',
+    policyQuestion:
+      'How can capacity building reach those who are usually absent from the discussion?',
     people: standardPanel('Amina Demo-Okafor'),
     decision: 'accept',
     scores: [5, 4, 5, 4, 4],
@@ -123,7 +166,9 @@ const PROPOSALS: DemoProposal[] = [
     content: 'An open exchange among young professionals entering cyber diplomacy.',
     relevance: 'The next generation of negotiators needs a way in.',
     policyQuestion: 'What helps young professionals take part?',
-    people: standardPanel('Amina Demo-Okafor').filter((p) => p[0] !== 'speaker' || p[1].startsWith('Kwame')),
+    people: standardPanel('Amina Demo-Okafor').filter(
+      (p) => p[0] !== 'speaker' || p[1].startsWith('Kwame'),
+    ),
     decision: 'revise',
     scores: [3, 2, 2, 3, 2],
   },
@@ -132,7 +177,8 @@ const PROPOSALS: DemoProposal[] = [
     title: 'Data protection authorities and incident reporting',
     format: 'panel',
     tags: ['data-protection', 'incident-management'],
-    content: 'How data protection authorities and CERTs share incident reports without duplicating work.',
+    content:
+      'How data protection authorities and CERTs share incident reports without duplicating work.',
     relevance: 'Two reporting duties often meet in one incident.',
     policyQuestion: 'Can one report serve two authorities?',
     people: standardPanel('Sione Demo-Tupou'),
@@ -155,17 +201,30 @@ const PROPOSALS: DemoProposal[] = [
 
 const REVIEWERS: Array<[name: string, group: string, org: string]> = [
   ['Reviewer Ana Demo-Silva (demo)', 'civil-society', 'Harbour Policy Network (demo)'],
-  ['Reviewer Baraka Demo-Njoroge (demo)', 'technical-community', 'Rift Valley Internet Society (demo)'],
+  [
+    'Reviewer Baraka Demo-Njoroge (demo)',
+    'technical-community',
+    'Rift Valley Internet Society (demo)',
+  ],
   ['Reviewer Chen Demo-Wei (demo)', 'academia', 'Mountain Institute of Technology (demo)'],
   ['Reviewer Dana Demo-Levi (demo)', 'private-sector', 'Lighthouse Security (demo)'],
-  ['Reviewer Emil Demo-Sorensen (demo)', 'government', 'Ministry of Foreign Affairs of a northern state (demo)'],
+  [
+    'Reviewer Emil Demo-Sorensen (demo)',
+    'government',
+    'Ministry of Foreign Affairs of a northern state (demo)',
+  ],
   ['Reviewer Fatima Demo-Diallo (demo)', 'igo', 'Regional Economic Community Secretariat (demo)'],
 ];
 
 export async function seedDemoEvents(ctx: ServiceContext): Promise<void> {
   if (await repo.findEventBySlug(ctx.db, 'demo-forum-2024')) return;
   const owners = [];
-  for (const [i, name] of ['Amina Demo-Okafor', 'Sione Demo-Tupou', 'Hélène Demo-Marchand', 'Jonas Demo-Berg'].entries()) {
+  for (const [i, name] of [
+    'Amina Demo-Okafor',
+    'Sione Demo-Tupou',
+    'Hélène Demo-Marchand',
+    'Jonas Demo-Berg',
+  ].entries()) {
     owners.push(await demoUser(ctx, `demo-proposer-${i + 1}@example.org`, `${name} (demo)`));
   }
   const event = await createEvent(ctx, {
@@ -199,37 +258,53 @@ export async function seedDemoEvents(ctx: ServiceContext): Promise<void> {
     closesAt: '2024-05-15T21:59:00Z',
     reviewsPerProposal: 3,
     phases: [
-      { name: 'Evaluation', startsAt: '2024-05-20T00:00:00Z', endsAt: '2024-06-20T00:00:00Z', blind: true, seeOthersScores: false },
-      { name: 'Calibration', startsAt: '2024-06-20T00:00:00Z', endsAt: '2024-06-30T00:00:00Z', blind: false, seeOthersScores: true },
+      {
+        name: 'Evaluation',
+        startsAt: '2024-05-20T00:00:00Z',
+        endsAt: '2024-06-20T00:00:00Z',
+        blind: true,
+        seeOthersScores: false,
+      },
+      {
+        name: 'Calibration',
+        startsAt: '2024-06-20T00:00:00Z',
+        endsAt: '2024-06-30T00:00:00Z',
+        blind: false,
+        seeOthersScores: true,
+      },
     ],
   });
   const ids: string[] = [];
   for (const p of PROPOSALS) {
     const owner = owners[p.owner]!;
     const actor = await actorFor(ctx, owner.id);
-    const proposal = await saveProposal({ ...clocked(ctx, '2024-04-10T10:00:00Z'), actor }, { callId: call.id }, {
-      title: p.title,
-      format: p.format,
-      content: p.content,
-      relevance: p.relevance,
-      policyQuestion: p.policyQuestion,
-      tags: p.tags,
-      onlinePlan:
-        'An online moderator relays remote questions; a dedicated segment gives remote participants the floor first.',
-      facilitationPlan:
-        'Short openings of three minutes, then questions from the room and online in turn, with the moderator keeping time.',
-      previousWorkshop: false,
-      people: p.people.map(([role, name, org, group, country, onsite], i) => ({
-        role,
-        name,
-        email: i === 0 ? owner.email : `demo-person-${ids.length + 1}-${i}@example.org`,
-        organisation: org,
-        stakeholderGroup: group,
-        country,
-        onsite,
-      })),
-      submit: true,
-    });
+    const proposal = await saveProposal(
+      { ...clocked(ctx, '2024-04-10T10:00:00Z'), actor },
+      { callId: call.id },
+      {
+        title: p.title,
+        format: p.format,
+        content: p.content,
+        relevance: p.relevance,
+        policyQuestion: p.policyQuestion,
+        tags: p.tags,
+        onlinePlan:
+          'An online moderator relays remote questions; a dedicated segment gives remote participants the floor first.',
+        facilitationPlan:
+          'Short openings of three minutes, then questions from the room and online in turn, with the moderator keeping time.',
+        previousWorkshop: false,
+        people: p.people.map(([role, name, org, group, country, onsite], i) => ({
+          role,
+          name,
+          email: i === 0 ? owner.email : `demo-person-${ids.length + 1}-${i}@example.org`,
+          organisation: org,
+          stakeholderGroup: group,
+          country,
+          onsite,
+        })),
+        submit: true,
+      },
+    );
     ids.push(proposal.id);
     // The fictional people answer their invitations (in real use, through the emailed links).
     const positions = new Map<string, number>();
@@ -240,13 +315,21 @@ export async function seedDemoEvents(ctx: ServiceContext): Promise<void> {
     });
     await ctx.db.transaction().execute(async (trx) => {
       await repo.demoConfirmPeople(trx, proposal.id, answers, at('2024-04-20T10:00:00Z'));
-      await recordAudit(trx, ctx, { action: 'proposal.demo-confirm', entityType: 'proposal', entityId: proposal.id });
+      await recordAudit(trx, ctx, {
+        action: 'proposal.demo-confirm',
+        entityType: 'proposal',
+        entityId: proposal.id,
+      });
     });
   }
   const reviewers = [];
   for (const [i, [name, group, org]] of REVIEWERS.entries()) {
     const user = await demoUser(ctx, `demo-reviewer-${i + 1}@example.org`, name);
-    await addReviewer(ctx, event.id, { email: user.email, stakeholderGroup: group, organisation: org });
+    await addReviewer(ctx, event.id, {
+      email: user.email,
+      stakeholderGroup: group,
+      organisation: org,
+    });
     reviewers.push(user);
   }
   await assignCall(clocked(ctx, '2024-05-19T09:00:00Z'), call.id);
@@ -307,11 +390,18 @@ export async function seedDemoEvents(ctx: ServiceContext): Promise<void> {
     {
       summary:
         'Participants agreed that capacity building still misses many practitioners from least developed countries and small island states. Fellowships, regional hubs and material in more languages were named as what works; one-off trainings without follow-up as what does not.',
-      keyTakeaways: 'Regional hubs sustain skills better than one-off courses.\nTranslation is a capacity-building measure in itself.',
-      callsToAction: 'Donors should fund follow-up, not only first trainings.\nOrganisers should budget for remote participation from the start.',
+      keyTakeaways:
+        'Regional hubs sustain skills better than one-off courses.\nTranslation is a capacity-building measure in itself.',
+      callsToAction:
+        'Donors should fund follow-up, not only first trainings.\nOrganisers should budget for remote participation from the start.',
       onsiteAttendance: 85,
       onlineAttendance: 140,
-      participation: { speakers: 6, interventionsOnsite: 11, interventionsOnline: 7, questions: 14 },
+      participation: {
+        speakers: 6,
+        interventionsOnsite: 11,
+        interventionsOnline: 7,
+        questions: 14,
+      },
     },
     {
       summary:
@@ -329,7 +419,12 @@ export async function seedDemoEvents(ctx: ServiceContext): Promise<void> {
       callsToAction: 'States should publish their implementation surveys.',
       onsiteAttendance: 120,
       onlineAttendance: 90,
-      participation: { speakers: 4, interventionsOnsite: 12, interventionsOnline: 4, questions: 10 },
+      participation: {
+        speakers: 4,
+        interventionsOnsite: 12,
+        interventionsOnline: 4,
+        questions: 10,
+      },
     },
   ];
   // The fourth workshop's report is never filed: it shows as overdue, and screening of a later

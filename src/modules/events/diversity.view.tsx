@@ -11,13 +11,19 @@ function fill(template: string, values: Record<string, string | number>): string
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 }
 
-export function DiversityPanel(props: { assessment: DiversityAssessment; labels: DiversityLabels }): VNode {
+export function DiversityPanel(props: {
+  assessment: DiversityAssessment;
+  labels: DiversityLabels;
+}): VNode {
   const { assessment: a, labels: l } = props;
   return (
     <section class="diversity" aria-labelledby="diversity-title">
       <h2 id="diversity-title">{l.title}</h2>
       <p class="hint">{l.intro}</p>
-      <p aria-live="polite" class={a.complete ? 'diversity-status met' : 'diversity-status missing'}>
+      <p
+        aria-live="polite"
+        class={a.complete ? 'diversity-status met' : 'diversity-status missing'}
+      >
         {a.complete ? l.complete : l.incomplete}
       </p>
       <ul class="checklist">

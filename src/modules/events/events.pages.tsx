@@ -76,7 +76,10 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
             <p>{c.description}</p>
             <p>
               <strong>{t(`events.calls.state.${state}`)}</strong> ·{' '}
-              {t('events.calls.window', { opens: time.dateTime(c.opensAt), closes: time.dateTime(c.closesAt) })}
+              {t('events.calls.window', {
+                opens: time.dateTime(c.opensAt),
+                closes: time.dateTime(c.closesAt),
+              })}
             </p>
             {state === 'open' ? (
               <p>
@@ -87,11 +90,15 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
             ) : null}
             {props.canManage ? (
               <p>
-                <a href={view.href(`/events/${event.slug}/manage?call=${c.id}`)}>{t('events.manage.link')}</a>
+                <a href={view.href(`/events/${event.slug}/manage?call=${c.id}`)}>
+                  {t('events.manage.link')}
+                </a>
               </p>
             ) : null}
             <p>
-              <a href={view.href(`/events/${event.slug}/review?call=${c.id}`)}>{t('events.review.link')}</a>
+              <a href={view.href(`/events/${event.slug}/review?call=${c.id}`)}>
+                {t('events.review.link')}
+              </a>
             </p>
           </section>
         );
@@ -102,8 +109,10 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
           <ul>
             {props.mine.map((p) => (
               <li key={p.id}>
-                <a href={view.href(`/proposals/${p.id}`)}>{p.title || t('events.proposal.untitled')}</a> ·{' '}
-                {t(`events.proposal.status.${p.status}`)}
+                <a href={view.href(`/proposals/${p.id}`)}>
+                  {p.title || t('events.proposal.untitled')}
+                </a>{' '}
+                · {t(`events.proposal.status.${p.status}`)}
               </li>
             ))}
           </ul>
@@ -122,7 +131,12 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
   );
 }
 
-function SessionSummary(props: { event: EventRecord; session: schedule.Session; inAgenda?: boolean; signedIn: boolean }) {
+function SessionSummary(props: {
+  event: EventRecord;
+  session: schedule.Session;
+  inAgenda?: boolean;
+  signedIn: boolean;
+}) {
   const view = useView();
   const { t } = view;
   const time = useEventTime(props.event.timeZone);
@@ -137,7 +151,9 @@ function SessionSummary(props: { event: EventRecord; session: schedule.Session; 
         <time dateTime={s.endsAt!.toISOString()}>{time.time(s.endsAt!)}</time> · {s.room ?? ''}
         {s.format ? ` · ${termLabel('sessionFormat', s.format)}` : ''}
       </p>
-      {s.themes.length ? <p class="tags">{s.themes.map((x) => termLabel('theme', x)).join(' · ')}</p> : null}
+      {s.themes.length ? (
+        <p class="tags">{s.themes.map((x) => termLabel('theme', x)).join(' · ')}</p>
+      ) : null}
       {s.people.length ? (
         <p class="people">
           {s.people
@@ -214,7 +230,13 @@ function ProgrammePage(props: {
         <section key={d.day} aria-labelledby={`day-${d.day}`}>
           <h2 id={`day-${d.day}`}>{time.day(d.day)}</h2>
           {d.sessions.map((s) => (
-            <SessionSummary key={s.id} event={event} session={s} inAgenda={props.agenda.has(s.id)} signedIn={props.signedIn} />
+            <SessionSummary
+              key={s.id}
+              event={event}
+              session={s}
+              inAgenda={props.agenda.has(s.id)}
+              signedIn={props.signedIn}
+            />
           ))}
         </section>
       ))}
@@ -243,9 +265,15 @@ function ReportView(props: { report: schedule.Report; level?: 'h2' | 'h3' }): VN
         </>
       ) : null}
       <p class="meta">
-        {r.onsiteAttendance !== null ? t('events.report.onsite', { count: r.onsiteAttendance }) : null}
-        {r.onlineAttendance !== null ? ` · ${t('events.report.online', { count: r.onlineAttendance })}` : null}
-        {Object.entries(r.participation).map(([k, v]) => ` · ${t(`events.report.participation.${k}`)}: ${formatNumber(v)}`)}
+        {r.onsiteAttendance !== null
+          ? t('events.report.onsite', { count: r.onsiteAttendance })
+          : null}
+        {r.onlineAttendance !== null
+          ? ` · ${t('events.report.online', { count: r.onlineAttendance })}`
+          : null}
+        {Object.entries(r.participation).map(
+          ([k, v]) => ` · ${t(`events.report.participation.${k}`)}: ${formatNumber(v)}`,
+        )}
       </p>
     </section>
   );
@@ -278,15 +306,22 @@ function SessionPage(props: { event: EventRecord; session: schedule.Session; can
           <li key={i}>
             {p.name}
             {p.organisation ? `, ${p.organisation}` : ''}
-            {p.stakeholderGroup ? ` (${termLabel('stakeholderGroup', p.stakeholderGroup)})` : ''} –{' '}
-            {t(`events.role.${p.role}`)}
+            {p.stakeholderGroup
+              ? ` (${termLabel('stakeholderGroup', p.stakeholderGroup)})`
+              : ''} – {t(`events.role.${p.role}`)}
           </li>
         ))}
       </ul>
-      {s.report?.filedAt ? <ReportView report={s.report} /> : <p>{s.reportOverdue ? t('events.report.overdue') : t('events.report.none')}</p>}
+      {s.report?.filedAt ? (
+        <ReportView report={s.report} />
+      ) : (
+        <p>{s.reportOverdue ? t('events.report.overdue') : t('events.report.none')}</p>
+      )}
       {props.canReport ? (
         <p>
-          <a href={view.href(`/events/${event.slug}/sessions/${s.id}/report`)}>{t('events.report.file')}</a>
+          <a href={view.href(`/events/${event.slug}/sessions/${s.id}/report`)}>
+            {t('events.report.file')}
+          </a>
         </p>
       ) : null}
     </>
@@ -304,7 +339,9 @@ function SummaryPage(props: { event: EventRecord; sessions: schedule.Session[] }
       <h1>{t('events.summary.title', { name: props.event.name })}</h1>
       <DemoNotice event={props.event} />
       <EventNav event={props.event} current={`/events/${props.event.slug}/summary`} />
-      <p class="lead">{t('events.summary.intro', { count: filed.length, total: props.sessions.length })}</p>
+      <p class="lead">
+        {t('events.summary.intro', { count: filed.length, total: props.sessions.length })}
+      </p>
       {filed.map((s) => (
         <section key={s.id} class="summary-session">
           <h2>{s.title}</h2>
@@ -356,18 +393,29 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
     const q = request.query as { page?: string };
     const pageNo = Math.max(1, Math.min(1000, Number(q.page) || 1));
     const list = await events.listEvents(request.ctx, pageNo, 20);
-    return sendPage(request, reply, { title: request.t('events.list.title'), description: request.t('events.list.intro') }, <EventList {...list} />);
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('events.list.title'), description: request.t('events.list.intro') },
+      <EventList {...list} />,
+    );
   });
 
   app.get('/events/:slug', page, async (request, reply) => {
     const { slug } = request.params as { slug: string };
     const event = await events.getEvent(request.ctx, slug);
-    const mine = (await myProposals(request.ctx)).filter((p) => event.calls.some((c) => c.id === p.callId));
+    const mine = (await myProposals(request.ctx)).filter((p) =>
+      event.calls.some((c) => c.id === p.callId),
+    );
     return sendPage(
       request,
       reply,
       { title: event.name, description: event.description.slice(0, 200) },
-      <EventPage event={event} mine={mine} canManage={events.canManageEvent(request.ctx, event.id)} />,
+      <EventPage
+        event={event}
+        mine={mine}
+        canManage={events.canManageEvent(request.ctx, event.id)}
+      />,
     );
   });
 
@@ -388,7 +436,13 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
       request,
       reply,
       { title: request.t('events.programme.title', { name: p.event.name }) },
-      <ProgrammePage programme={{ ...p, themes: all.themes }} allDays={schedule.programmeDays(all)} filters={filters} agenda={agenda} signedIn={!!request.actor.userId} />,
+      <ProgrammePage
+        programme={{ ...p, themes: all.themes }}
+        allDays={schedule.programmeDays(all)}
+        filters={filters}
+        agenda={agenda}
+        signedIn={!!request.actor.userId}
+      />,
     );
   });
 
@@ -415,7 +469,11 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
       request,
       reply,
       { title: session.title, description: session.description.slice(0, 200) },
-      <SessionPage event={event} session={session} canReport={await schedule.canFileReport(request.ctx, session.id)} />,
+      <SessionPage
+        event={event}
+        session={session}
+        canReport={await schedule.canFileReport(request.ctx, session.id)}
+      />,
     );
   });
 
@@ -444,13 +502,21 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
 
   app.get('/events/:slug/agenda.ics', { schema: { hide: true } }, async (request, reply) => {
     const { slug } = request.params as { slug: string };
-    if (!request.actor.userId) throw new AppError('unauthenticated', 'Please sign in to see your agenda.');
+    if (!request.actor.userId)
+      throw new AppError('unauthenticated', 'Please sign in to see your agenda.');
     const { event, sessions } = await schedule.allSessions(request.ctx, slug);
     const mine = await schedule.agenda(request.ctx, slug);
     return reply
       .type('text/calendar; charset=utf-8')
       .header('content-disposition', `attachment; filename="${event.slug}-agenda.ics"`)
-      .send(schedule.calendarOf(request.ctx, event, sessions.filter((s) => mine.has(s.id)), `${event.name} – agenda`));
+      .send(
+        schedule.calendarOf(
+          request.ctx,
+          event,
+          sessions.filter((s) => mine.has(s.id)),
+          `${event.name} – agenda`,
+        ),
+      );
   });
 
   app.post('/events/:slug/agenda/:id', page, async (request, reply) => {

@@ -56,7 +56,13 @@ export function roomsOf(db: Db, eventId: string) {
 
 export function insertRooms(
   db: Db,
-  rows: Array<{ id: string; event_id: string; name: string; capacity: number | null; position: number }>,
+  rows: Array<{
+    id: string;
+    event_id: string;
+    name: string;
+    capacity: number | null;
+    position: number;
+  }>,
 ) {
   if (rows.length === 0) return Promise.resolve([]);
   return db.insertInto('event_rooms').values(rows).returningAll().execute();
@@ -172,7 +178,11 @@ export function peopleOf(db: Db, proposalIds: readonly string[]) {
 
 export function insertPeople(db: Db, rows: Insertable<ProposalPeopleTable>[]) {
   if (rows.length === 0) return Promise.resolve();
-  return db.insertInto('proposal_people').values(rows).execute().then(() => undefined);
+  return db
+    .insertInto('proposal_people')
+    .values(rows)
+    .execute()
+    .then(() => undefined);
 }
 
 export function updatePerson(db: Db, id: string, patch: Updateable<ProposalPeopleTable>) {
@@ -374,7 +384,14 @@ export function outboxOf(db: Db, eventId: string, status?: 'held' | 'sent') {
 export async function replaceHeldLetters(
   db: Db,
   proposalId: string,
-  rows: Array<{ id: string; event_id: string; to_address: string; subject: string; body: string; created_at: Date }>,
+  rows: Array<{
+    id: string;
+    event_id: string;
+    to_address: string;
+    subject: string;
+    body: string;
+    created_at: Date;
+  }>,
 ) {
   await db
     .deleteFrom('event_outbox')
@@ -458,12 +475,20 @@ export function insertSessionPeople(
   }>,
 ) {
   if (rows.length === 0) return Promise.resolve();
-  return db.insertInto('session_people').values(rows).execute().then(() => undefined);
+  return db
+    .insertInto('session_people')
+    .values(rows)
+    .execute()
+    .then(() => undefined);
 }
 
 export function reportsOf(db: Db, sessionIds: readonly string[]) {
   if (sessionIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('session_reports').selectAll().where('session_id', 'in', sessionIds).execute();
+  return db
+    .selectFrom('session_reports')
+    .selectAll()
+    .where('session_id', 'in', sessionIds)
+    .execute();
 }
 
 export function upsertReport(
@@ -506,21 +531,36 @@ export function removeAgendaItem(db: Db, userId: string, sessionId: string) {
 }
 
 export function findUserEmail(db: Db, userId: string) {
-  return db.selectFrom('users').select(['email', 'display_name']).where('id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select(['email', 'display_name'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** Demo data only: record the answers fictional people would have given through their links. */
 export function demoConfirmPeople(
   db: Db,
   proposalId: string,
-  answers: Array<{ role: string; position: number; gender: string | null; firstTime: boolean | null }>,
+  answers: Array<{
+    role: string;
+    position: number;
+    gender: string | null;
+    firstTime: boolean | null;
+  }>,
   at: Date,
 ) {
   return Promise.all(
     answers.map((a) =>
       db
         .updateTable('proposal_people')
-        .set({ status: 'confirmed', gender: a.gender, first_time: a.firstTime, invite_token_hash: null, responded_at: at })
+        .set({
+          status: 'confirmed',
+          gender: a.gender,
+          first_time: a.firstTime,
+          invite_token_hash: null,
+          responded_at: at,
+        })
         .where('proposal_id', '=', proposalId)
         .where('role', '=', a.role)
         .where('position', '=', a.position)
@@ -531,7 +571,15 @@ export function demoConfirmPeople(
 
 export function markDemo(db: Db, eventId: string) {
   return Promise.all([
-    db.updateTable('proposals').set({ is_demo: true }).where('call_id', 'in', db.selectFrom('calls').select('id').where('event_id', '=', eventId)).execute(),
-    db.updateTable('event_sessions').set({ is_demo: true }).where('event_id', '=', eventId).execute(),
+    db
+      .updateTable('proposals')
+      .set({ is_demo: true })
+      .where('call_id', 'in', db.selectFrom('calls').select('id').where('event_id', '=', eventId))
+      .execute(),
+    db
+      .updateTable('event_sessions')
+      .set({ is_demo: true })
+      .where('event_id', '=', eventId)
+      .execute(),
   ]);
 }

@@ -35,7 +35,9 @@ const EventSchema = Type.Object({
   endsOn: Str,
   timeZone: Str,
   isDemo: Type.Boolean(),
-  rooms: Type.Array(Type.Object({ id: Str, name: Str, capacity: Type.Union([Type.Integer(), Type.Null()]) })),
+  rooms: Type.Array(
+    Type.Object({ id: Str, name: Str, capacity: Type.Union([Type.Integer(), Type.Null()]) }),
+  ),
   calls: Type.Array(CallSchema),
 });
 
@@ -48,7 +50,9 @@ const SessionSchema = Type.Object({
   room: NullStr,
   startsAt: Str,
   endsAt: Str,
-  speakers: Type.Array(Type.Object({ name: Str, organisation: Str, stakeholderGroup: NullStr, role: Str })),
+  speakers: Type.Array(
+    Type.Object({ name: Str, organisation: Str, stakeholderGroup: NullStr, role: Str }),
+  ),
   reportPublished: Type.Boolean(),
 });
 
@@ -148,7 +152,8 @@ export async function eventsRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['events'],
-        summary: 'The public programme: scheduled sessions (times are instants; the event gives its time zone)',
+        summary:
+          'The public programme: scheduled sessions (times are instants; the event gives its time zone)',
         params: Id,
         querystring: Query({
           day: Type.Optional(Type.String({ format: 'date' })),
@@ -166,9 +171,18 @@ export async function eventsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const p = await schedule.programme(request.ctx, id, request.query as schedule.ProgrammeFilters);
+      const p = await schedule.programme(
+        request.ctx,
+        id,
+        request.query as schedule.ProgrammeFilters,
+      );
       return {
-        event: { id: p.event.id, slug: p.event.slug, name: p.event.name, timeZone: p.event.timeZone },
+        event: {
+          id: p.event.id,
+          slug: p.event.slug,
+          name: p.event.name,
+          timeZone: p.event.timeZone,
+        },
         days: p.days.map((d) => ({
           day: d.day,
           sessions: d.sessions.map((s) => ({
@@ -257,7 +271,9 @@ export async function eventsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      return proposalJson(await proposals.withdrawProposal(request.ctx, id), { showDecision: false });
+      return proposalJson(await proposals.withdrawProposal(request.ctx, id), {
+        showDecision: false,
+      });
     },
   );
 
@@ -315,7 +331,9 @@ export async function eventsRoutes(app: FastifyInstance): Promise<void> {
       const { id } = request.params as { id: string };
       const { screening } = await proposals.proposalScreening(request.ctx, id);
       const outcomes = screening.outcomes.map((o) =>
-        o.rule === 'genderDiversity' && !screening.genderDisclosed ? { ...o, outcome: 'withheld' } : o,
+        o.rule === 'genderDiversity' && !screening.genderDisclosed
+          ? { ...o, outcome: 'withheld' }
+          : o,
       );
       return { passed: screening.passed, blocked: screening.blocked, outcomes };
     },

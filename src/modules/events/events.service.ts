@@ -12,7 +12,7 @@ import {
   DEFAULT_SCREENING,
   type FormatOption,
 } from './events.ts';
-import { CallInput, EventInput, PhaseInput } from './events.schemas.ts';
+import { CallInput, EventInput, type PhaseInput } from './events.schemas.ts';
 import { toCall, toEvent, toPhase, type Call, type EventRecord } from './events.present.ts';
 import { isTimeZone } from './zones.ts';
 
@@ -23,7 +23,11 @@ export function defaultFormats(): FormatOption[] {
   return TAXONOMIES.sessionFormat.map((f) => ({ code: f.code, minutes: f.extra.minutes }));
 }
 
-export async function loadEvent(ctx: Pick<ServiceContext, 'readDb' | 'db'>, idOrSlug: string, db = ctx.readDb): Promise<EventRecord> {
+export async function loadEvent(
+  ctx: Pick<ServiceContext, 'readDb' | 'db'>,
+  idOrSlug: string,
+  db = ctx.readDb,
+): Promise<EventRecord> {
   const row = isUuid(idOrSlug)
     ? await repo.findEventById(db, idOrSlug)
     : await repo.findEventBySlug(db, idOrSlug);
@@ -33,12 +37,21 @@ export async function loadEvent(ctx: Pick<ServiceContext, 'readDb' | 'db'>, idOr
     repo.slotsOf(db, row.id),
     repo.callsOf(db, row.id),
   ]);
-  const phases = await repo.phasesOf(db, callRows.map((c) => c.id));
-  const calls = callRows.map((c) => toCall(c, phases.filter((p) => p.call_id === c.id).map(toPhase)));
+  const phases = await repo.phasesOf(
+    db,
+    callRows.map((c) => c.id),
+  );
+  const calls = callRows.map((c) =>
+    toCall(c, phases.filter((p) => p.call_id === c.id).map(toPhase)),
+  );
   return toEvent(row, rooms, slots, calls);
 }
 
-export async function loadCall(ctx: Pick<ServiceContext, 'readDb'>, callId: string, db = ctx.readDb): Promise<Call> {
+export async function loadCall(
+  ctx: Pick<ServiceContext, 'readDb'>,
+  callId: string,
+  db = ctx.readDb,
+): Promise<Call> {
   if (!isUuid(callId)) throw AppError.notFound('The call');
   const row = await repo.findCall(db, callId);
   if (!row) throw AppError.notFound('The call');
@@ -55,9 +68,17 @@ export async function listEvents(
     repo.listEvents(ctx.readDb, pageSize, (page - 1) * pageSize),
     repo.countEvents(ctx.readDb),
   ]);
-  const calls = await repo.callsOfEvents(ctx.readDb, rows.map((r) => r.id));
+  const calls = await repo.callsOfEvents(
+    ctx.readDb,
+    rows.map((r) => r.id),
+  );
   const items = rows.map((r) =>
-    toEvent(r, [], [], calls.filter((c) => c.event_id === r.id).map((c) => toCall(c))),
+    toEvent(
+      r,
+      [],
+      [],
+      calls.filter((c) => c.event_id === r.id).map((c) => toCall(c)),
+    ),
   );
   return { items, total, page, pageSize };
 }
@@ -94,7 +115,8 @@ export async function createEvent(ctx: ServiceContext, raw: unknown): Promise<Ev
   const names = new Set<string>();
   input.rooms.forEach((r, i) => {
     const key = r.name.trim().toLowerCase();
-    if (names.has(key)) errors.push({ path: `/rooms/${i}/name`, message: 'Each room needs its own name.' });
+    if (names.has(key))
+      errors.push({ path: `/rooms/${i}/name`, message: 'Each room needs its own name.' });
     names.add(key);
   });
   (input.slots ?? []).forEach((s, i) => {
@@ -155,7 +177,11 @@ export async function createEvent(ctx: ServiceContext, raw: unknown): Promise<Ev
 }
 
 /** Opens a call for proposals on an event, with its rules and review phases. */
-export async function createCall(ctx: ServiceContext, eventId: string, raw: unknown): Promise<Call> {
+export async function createCall(
+  ctx: ServiceContext,
+  eventId: string,
+  raw: unknown,
+): Promise<Call> {
   const event = await loadEvent(ctx, eventId);
   authorize(ctx, 'event.manage', eventScope(event.id));
   const input = parseOrThrow(CallInput, raw);
@@ -165,7 +191,10 @@ export async function createCall(ctx: ServiceContext, eventId: string, raw: unkn
   }
   (input.formats ?? []).forEach((f, i) => {
     if (!isTerm('sessionFormat', f.code)) {
-      errors.push({ path: `/formats/${i}/code`, message: 'Choose a session format of the taxonomy.' });
+      errors.push({
+        path: `/formats/${i}/code`,
+        message: 'Choose a session format of the taxonomy.',
+      });
     }
   });
   errors.push(...checkPhases(input.phases, '/phases'));
@@ -203,7 +232,12 @@ export async function createCall(ctx: ServiceContext, eventId: string, raw: unkn
       action: 'call.create',
       entityType: 'call',
       entityId: row.id,
-      after: { eventId: event.id, title: row.title, opensAt: input.opensAt, closesAt: input.closesAt },
+      after: {
+        eventId: event.id,
+        title: row.title,
+        opensAt: input.opensAt,
+        closesAt: input.closesAt,
+      },
       isPublic: true,
     });
     return loadCall(ctx, row.id, trx);

@@ -13,7 +13,11 @@ export const PERSON_ROLES = [
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
 /** Roles whose diversity the assessment counts: the people the audience sees and hears. */
-export const PANEL_ROLES: readonly PersonRole[] = ['speaker', 'onsite-moderator', 'online-moderator'];
+export const PANEL_ROLES: readonly PersonRole[] = [
+  'speaker',
+  'onsite-moderator',
+  'online-moderator',
+];
 
 /** Self-declared, optional; "prefer not to say" is stored as no value. */
 export const GENDERS = ['woman', 'man', 'non-binary', 'another'] as const;

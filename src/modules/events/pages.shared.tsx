@@ -9,7 +9,11 @@ import { TAXONOMIES, type TaxonomyName } from '../reference/index.ts';
 export function useEventTime(timeZone: string) {
   const view = useView();
   const time = new Intl.DateTimeFormat(view.locale, { timeStyle: 'short', timeZone });
-  const dateTime = new Intl.DateTimeFormat(view.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  const dateTime = new Intl.DateTimeFormat(view.locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone,
+  });
   const day = new Intl.DateTimeFormat(view.locale, { dateStyle: 'full', timeZone: 'UTC' });
   return {
     time: (d: Date) => time.format(d),
@@ -55,7 +59,10 @@ export function EventNav(props: { event: EventRecord; current: string }): VNode 
 
 /** Lines of a textarea as a list (key takeaways, calls to action). */
 export function Lines(props: { text: string }): VNode | null {
-  const lines = props.text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = props.text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) return null;
   return (
     <ul>
@@ -67,11 +74,16 @@ export function Lines(props: { text: string }): VNode | null {
 }
 
 /** Runs a form action; on an AppError with a status a form can show, returns it for re-rendering. */
-export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: AppError }> {
+export async function attempt<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: AppError }> {
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
-    if (isAppError(error) && (error.status === 422 || error.status === 409 || error.status === 410)) {
+    if (
+      isAppError(error) &&
+      (error.status === 422 || error.status === 409 || error.status === 410)
+    ) {
       return { ok: false, error };
     }
     throw error;
@@ -95,8 +107,11 @@ export function list(body: Record<string, unknown>, key: string): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-
 /** A taxonomy term's label (English until the taxonomy catalogues are translated). */
 export function termLabel(taxonomy: TaxonomyName, code: string): string {
-  return (TAXONOMIES[taxonomy] as ReadonlyArray<{ code: string; label: string }>).find((x) => x.code === code)?.label ?? code;
+  return (
+    (TAXONOMIES[taxonomy] as ReadonlyArray<{ code: string; label: string }>).find(
+      (x) => x.code === code,
+    )?.label ?? code
+  );
 }

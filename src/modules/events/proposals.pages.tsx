@@ -9,7 +9,6 @@ import {
   SelectField,
   TextArea,
   TextField,
-  errorsByField,
   type FormErrors,
 } from '../../web/components/form.tsx';
 import { countries as allCountries, countryName, TAXONOMIES } from '../reference/index.ts';
@@ -21,16 +20,26 @@ import type { ProposalInput } from './events.schemas.ts';
 import type { DiversityAssessment, PanelFacts, PrivateSummary } from './diversity.ts';
 import { assessDiversity, summarisePrivate } from './diversity.ts';
 import { DiversityPanel, type DiversityLabels } from './diversity.view.tsx';
-import { attempt, DemoNotice, list, redirect, str, termLabel, useEventTime } from './pages.shared.tsx';
+import {
+  attempt,
+  DemoNotice,
+  list,
+  redirect,
+  str,
+  termLabel,
+  useEventTime,
+} from './pages.shared.tsx';
 import type { Screening } from './proposals.service.ts';
-
 
 /** Form row prefixes: one per single role, and speaker-0…n. */
 function rowPrefixes(speakers: number): Array<[string, PersonRole]> {
   return [
     ['proposer', 'proposer'],
     ['co-proposer', 'co-proposer'],
-    ...Array.from({ length: speakers }, (_, i) => [`speaker-${i}`, 'speaker'] as [string, PersonRole]),
+    ...Array.from(
+      { length: speakers },
+      (_, i) => [`speaker-${i}`, 'speaker'] as [string, PersonRole],
+    ),
     ['onsite-moderator', 'onsite-moderator'],
     ['online-moderator', 'online-moderator'],
     ['rapporteur', 'rapporteur'],
@@ -114,11 +123,29 @@ interface EditorProps {
 function diversityLabels(t: (k: string, v?: Record<string, string>) => string): DiversityLabels {
   const labels: DiversityLabels = {};
   for (const key of [
-    'title', 'intro', 'complete', 'incomplete', 'panelSize', 'groups', 'regions', 'privacy',
-    'item.stakeholderGroups', 'item.regionalGroups', 'item.developingCountry', 'item.gender', 'item.firstTime',
-    'status.met', 'status.missing', 'status.withheld',
-    'detail.stakeholderGroups', 'detail.regionalGroups', 'detail.developingCountry', 'detail.gender', 'detail.firstTime',
-    'withheld.gender', 'withheld.firstTime',
+    'title',
+    'intro',
+    'complete',
+    'incomplete',
+    'panelSize',
+    'groups',
+    'regions',
+    'privacy',
+    'item.stakeholderGroups',
+    'item.regionalGroups',
+    'item.developingCountry',
+    'item.gender',
+    'item.firstTime',
+    'status.met',
+    'status.missing',
+    'status.withheld',
+    'detail.stakeholderGroups',
+    'detail.regionalGroups',
+    'detail.developingCountry',
+    'detail.gender',
+    'detail.firstTime',
+    'withheld.gender',
+    'withheld.firstTime',
   ]) {
     // Placeholders stay as {name} so that the island can fill them as the counts change.
     labels[key] = t(`events.diversity.${key}`, { have: '{have}', need: '{need}', min: '{min}' });
@@ -141,7 +168,9 @@ function PersonRow(props: {
   const v = props.value;
   const p = props.prefix;
   const legend =
-    props.role === 'speaker' ? t('events.editor.speakerN', { n: props.index + 1 }) : t(`events.role.${props.role}`);
+    props.role === 'speaker'
+      ? t('events.editor.speakerN', { n: props.index + 1 })
+      : t(`events.role.${props.role}`);
   return (
     <fieldset class="person-row" id={`row-${p}`}>
       <legend>
@@ -150,9 +179,30 @@ function PersonRow(props: {
       </legend>
       {v?.id ? <input type="hidden" name={`${p}.id`} value={v.id} /> : null}
       <div class="row-fields">
-        <TextField name={`${p}.name`} label={t('events.editor.name')} value={v?.name} errors={props.errors} maxLength={120} autocomplete="off" />
-        <TextField name={`${p}.email`} label={t('events.editor.email')} type="email" value={v?.email ?? ''} errors={props.errors} maxLength={254} autocomplete="off" />
-        <TextField name={`${p}.organisation`} label={t('events.editor.organisation')} value={v?.organisation ?? ''} errors={props.errors} maxLength={200} />
+        <TextField
+          name={`${p}.name`}
+          label={t('events.editor.name')}
+          value={v?.name}
+          errors={props.errors}
+          maxLength={120}
+          autocomplete="off"
+        />
+        <TextField
+          name={`${p}.email`}
+          label={t('events.editor.email')}
+          type="email"
+          value={v?.email ?? ''}
+          errors={props.errors}
+          maxLength={254}
+          autocomplete="off"
+        />
+        <TextField
+          name={`${p}.organisation`}
+          label={t('events.editor.organisation')}
+          value={v?.organisation ?? ''}
+          errors={props.errors}
+          maxLength={200}
+        />
         <SelectField
           name={`${p}.stakeholderGroup`}
           label={t('events.editor.stakeholderGroup')}
@@ -189,15 +239,21 @@ function Editor(props: EditorProps) {
   const { t } = view;
   const v = props.values;
   const time = useEventTime(props.event.timeZone);
-  const action = props.proposal ? `/proposals/${props.proposal.id}/edit` : `/calls/${props.call.id}/proposals/new`;
+  const action = props.proposal
+    ? `/proposals/${props.proposal.id}/edit`
+    : `/calls/${props.call.id}/proposals/new`;
   const people = v.people ?? [];
   const rows = rowPrefixes(props.rows);
   const statusOf = (prefix: string, role: PersonRole) => {
-    const row = props.values.people?.filter((x) => x.role === role)[role === 'speaker' ? Number(prefix.split('-')[1]) : 0];
+    const row = props.values.people?.filter((x) => x.role === role)[
+      role === 'speaker' ? Number(prefix.split('-')[1]) : 0
+    ];
     return row?.id ? props.proposal?.people.find((x) => x.id === row.id)?.status : undefined;
   };
   const valueOf = (prefix: string, role: PersonRole) =>
-    role === 'speaker' ? people.filter((x) => x.role === 'speaker')[Number(prefix.split('-')[1])] : people.find((x) => x.role === role);
+    role === 'speaker'
+      ? people.filter((x) => x.role === 'speaker')[Number(prefix.split('-')[1])]
+      : people.find((x) => x.role === role);
   const statuses: Record<string, Person['status']> = {};
   for (const [prefix, role] of rows) {
     const s = statusOf(prefix, role);
@@ -216,7 +272,8 @@ function Editor(props: EditorProps) {
   return (
     <>
       <p>
-        <a href={view.href(`/events/${props.event.slug}`)}>{props.event.name}</a> · {props.call.title}
+        <a href={view.href(`/events/${props.event.slug}`)}>{props.event.name}</a> ·{' '}
+        {props.call.title}
       </p>
       <h1>{props.proposal ? t('events.editor.editTitle') : t('events.editor.newTitle')}</h1>
       <DemoNotice event={props.event} />
@@ -225,20 +282,62 @@ function Editor(props: EditorProps) {
       <div class="editor-layout">
         <PostForm action={action} id="proposal-form" class="proposal-form">
           <h2>{t('events.editor.session')}</h2>
-          <TextField name="title" label={t('events.editor.title')} value={v.title} errors={errors} maxLength={200} required />
+          <TextField
+            name="title"
+            label={t('events.editor.title')}
+            value={v.title}
+            errors={errors}
+            maxLength={200}
+            required
+          />
           <SelectField
             name="format"
             label={t('events.editor.format')}
             value={v.format ?? ''}
             emptyLabel={t('events.editor.choose')}
-            options={props.call.formats.map((f) => ({ value: f.code, label: t('events.editor.formatOption', { label: termLabel('sessionFormat', f.code), minutes: f.minutes }) }))}
+            options={props.call.formats.map((f) => ({
+              value: f.code,
+              label: t('events.editor.formatOption', {
+                label: termLabel('sessionFormat', f.code),
+                minutes: f.minutes,
+              }),
+            }))}
             errors={errors}
             required
           />
-          <TextArea name="content" label={t('events.editor.content')} hint={t('events.editor.contentHint')} value={v.content} errors={errors} maxLength={10000} required />
-          <TextArea name="relevance" label={t('events.editor.relevance')} value={v.relevance} errors={errors} maxLength={5000} rows={4} required />
-          <TextArea name="policyQuestion" label={t('events.editor.policyQuestion')} value={v.policyQuestion} errors={errors} maxLength={2000} rows={3} />
-          <CheckboxGroup name="tags" label={t('events.editor.tags')} values={v.tags ?? []} options={TAXONOMIES.theme.map((x) => ({ value: x.code, label: x.label }))} errors={errors} />
+          <TextArea
+            name="content"
+            label={t('events.editor.content')}
+            hint={t('events.editor.contentHint')}
+            value={v.content}
+            errors={errors}
+            maxLength={10000}
+            required
+          />
+          <TextArea
+            name="relevance"
+            label={t('events.editor.relevance')}
+            value={v.relevance}
+            errors={errors}
+            maxLength={5000}
+            rows={4}
+            required
+          />
+          <TextArea
+            name="policyQuestion"
+            label={t('events.editor.policyQuestion')}
+            value={v.policyQuestion}
+            errors={errors}
+            maxLength={2000}
+            rows={3}
+          />
+          <CheckboxGroup
+            name="tags"
+            label={t('events.editor.tags')}
+            values={v.tags ?? []}
+            options={TAXONOMIES.theme.map((x) => ({ value: x.code, label: x.label }))}
+            errors={errors}
+          />
           <h2>{t('events.editor.people')}</h2>
           <p class="hint">{t('events.editor.peopleHint')}</p>
           {rows.map(([prefix, role]) => (
@@ -259,8 +358,22 @@ function Editor(props: EditorProps) {
             </button>
           ) : null}
           <h2>{t('events.editor.plans')}</h2>
-          <TextArea name="onlinePlan" label={t('events.editor.onlinePlan')} value={v.onlinePlan} errors={errors} maxLength={5000} rows={4} />
-          <TextArea name="facilitationPlan" label={t('events.editor.facilitationPlan')} value={v.facilitationPlan} errors={errors} maxLength={5000} rows={4} />
+          <TextArea
+            name="onlinePlan"
+            label={t('events.editor.onlinePlan')}
+            value={v.onlinePlan}
+            errors={errors}
+            maxLength={5000}
+            rows={4}
+          />
+          <TextArea
+            name="facilitationPlan"
+            label={t('events.editor.facilitationPlan')}
+            value={v.facilitationPlan}
+            errors={errors}
+            maxLength={5000}
+            rows={4}
+          />
           <SelectField
             name="previousWorkshop"
             label={t('events.editor.previousWorkshop')}
@@ -271,7 +384,14 @@ function Editor(props: EditorProps) {
             ]}
             errors={errors}
           />
-          <TextField name="previousReportUrl" label={t('events.editor.previousReportUrl')} type="url" value={v.previousReportUrl ?? ''} errors={errors} maxLength={500} />
+          <TextField
+            name="previousReportUrl"
+            label={t('events.editor.previousReportUrl')}
+            type="url"
+            value={v.previousReportUrl ?? ''}
+            errors={errors}
+            maxLength={500}
+          />
           <div class="actions">
             <button type="submit" name="action" value="save" class="secondary">
               {t('events.editor.saveDraft')}
@@ -314,14 +434,23 @@ function ScreeningList(props: { screening: Screening }) {
   return (
     <ul class="checklist">
       {props.screening.outcomes.map((o) => {
-        const outcome = o.rule === 'genderDiversity' && !props.screening.genderDisclosed ? 'withheld' : o.outcome;
+        const outcome =
+          o.rule === 'genderDiversity' && !props.screening.genderDisclosed ? 'withheld' : o.outcome;
         return (
-          <li key={o.rule} class={`check ${outcome === 'pass' ? 'met' : outcome === 'withheld' ? 'withheld' : 'missing'}`}>
-            <strong>{t(`events.screening.rule.${o.rule}`)}</strong> – {t(`events.screening.outcome.${outcome}`)}
+          <li
+            key={o.rule}
+            class={`check ${outcome === 'pass' ? 'met' : outcome === 'withheld' ? 'withheld' : 'missing'}`}
+          >
+            <strong>{t(`events.screening.rule.${o.rule}`)}</strong> –{' '}
+            {t(`events.screening.outcome.${outcome}`)}
             {outcome !== 'pass' && outcome !== 'withheld' ? (
               <span>
                 {' '}
-                {t(`events.screening.explain.${o.rule}`, { have: o.have ?? 0, need: o.need ?? 0, missing: (o.missing ?? []).join(', ') })}
+                {t(`events.screening.explain.${o.rule}`, {
+                  have: o.have ?? 0,
+                  need: o.need ?? 0,
+                  missing: (o.missing ?? []).join(', '),
+                })}
               </span>
             ) : null}
           </li>
@@ -364,7 +493,14 @@ function ProposalPage(props: {
       ) : null}
       <dl class="details">
         <dt>{t('events.editor.format')}</dt>
-        <dd>{p.format ? t('events.editor.formatOption', { label: termLabel('sessionFormat', p.format), minutes: p.durationMinutes ?? 0 }) : '—'}</dd>
+        <dd>
+          {p.format
+            ? t('events.editor.formatOption', {
+                label: termLabel('sessionFormat', p.format),
+                minutes: p.durationMinutes ?? 0,
+              })
+            : '—'}
+        </dd>
         <dt>{t('events.editor.tags')}</dt>
         <dd>{p.tags.map((x) => termLabel('theme', x)).join(', ') || '—'}</dd>
       </dl>
@@ -399,7 +535,11 @@ function ProposalPage(props: {
   );
 }
 
-function InvitationPage(props: { invitation: proposals.InvitationView; errors: FormErrors; token: string }) {
+function InvitationPage(props: {
+  invitation: proposals.InvitationView;
+  errors: FormErrors;
+  token: string;
+}) {
   const { t } = useView();
   const inv = props.invitation;
   return (
@@ -407,7 +547,12 @@ function InvitationPage(props: { invitation: proposals.InvitationView; errors: F
       <h1>{t('events.invitation.title')}</h1>
       <ErrorSummary errors={props.errors} />
       <p class="lead">
-        {t('events.invitation.intro', { name: inv.personName, role: t(`events.role.${inv.role}`), title: inv.proposalTitle || t('events.proposal.untitled'), event: inv.eventName })}
+        {t('events.invitation.intro', {
+          name: inv.personName,
+          role: t(`events.role.${inv.role}`),
+          title: inv.proposalTitle || t('events.proposal.untitled'),
+          event: inv.eventName,
+        })}
       </p>
       <PostForm action={`/invitations/${props.token}`}>
         <SelectField
@@ -470,7 +615,11 @@ async function editorProps(
     ? (await proposals.proposalDiversity(ctx, proposal.id)).assessment
     : null;
   const priv: PrivateSummary = summary
-    ? { declared: summary.declared, distinctGenders: summary.distinctGenders, firstTime: summary.firstTime }
+    ? {
+        declared: summary.declared,
+        distinctGenders: summary.distinctGenders,
+        firstTime: summary.firstTime,
+      }
     : summarisePrivate([]);
   const assessment = assessDiversity(
     (values.people ?? []).map((p) => ({
@@ -483,7 +632,17 @@ async function editorProps(
     call.criteria,
     priv,
   );
-  return { event, call, proposal, values, rows, countries, countryFacts, summary: priv, assessment };
+  return {
+    event,
+    call,
+    proposal,
+    values,
+    rows,
+    countries,
+    countryFacts,
+    summary: priv,
+    assessment,
+  };
 }
 
 function toValues(p: Proposal): ProposalInput {
@@ -498,17 +657,16 @@ function toValues(p: Proposal): ProposalInput {
     facilitationPlan: p.facilitationPlan,
     previousWorkshop: p.previousWorkshop,
     previousReportUrl: p.previousReportUrl,
-    people: p.people
-      .map((x) => ({
-        id: x.id,
-        role: x.role as PersonRole,
-        name: x.name,
-        email: x.email,
-        organisation: x.organisation,
-        stakeholderGroup: x.stakeholderGroup,
-        country: x.country,
-        onsite: x.onsite,
-      })),
+    people: p.people.map((x) => ({
+      id: x.id,
+      role: x.role as PersonRole,
+      name: x.name,
+      email: x.email,
+      organisation: x.organisation,
+      stakeholderGroup: x.stakeholderGroup,
+      country: x.country,
+      onsite: x.onsite,
+    })),
   };
 }
 
@@ -520,22 +678,44 @@ async function handleEditorPost(
 ) {
   const body = (request.body ?? {}) as Record<string, unknown>;
   const action = str(body, 'action');
-  const rows = Math.min(proposals.MAX_SPEAKERS, Math.max(4, Number(str(body, 'rows')) || speakerRows(proposal?.people ?? [])));
+  const rows = Math.min(
+    proposals.MAX_SPEAKERS,
+    Math.max(4, Number(str(body, 'rows')) || speakerRows(proposal?.people ?? [])),
+  );
   const input = formToInput(body, proposals.MAX_SPEAKERS, action === 'submit');
   const result = await attempt(() =>
-    proposals.saveProposal(request.ctx, proposal ? { proposalId: proposal.id } : { callId: call.id }, input),
+    proposals.saveProposal(
+      request.ctx,
+      proposal ? { proposalId: proposal.id } : { callId: call.id },
+      input,
+    ),
   );
   if (result.ok) {
-    if (action === 'more') return redirect(request, reply, `/proposals/${result.value.id}/edit?rows=${rows + 2}`);
-    return redirect(request, reply, action === 'submit' ? `/proposals/${result.value.id}` : `/proposals/${result.value.id}/edit`);
+    if (action === 'more')
+      return redirect(request, reply, `/proposals/${result.value.id}/edit?rows=${rows + 2}`);
+    return redirect(
+      request,
+      reply,
+      action === 'submit' ? `/proposals/${result.value.id}` : `/proposals/${result.value.id}/edit`,
+    );
   }
-  const props = await editorProps(request, call, proposal, input, Math.max(rows, input.people?.filter((p) => p.role === 'speaker').length ?? 0));
+  const props = await editorProps(
+    request,
+    call,
+    proposal,
+    input,
+    Math.max(rows, input.people?.filter((p) => p.role === 'speaker').length ?? 0),
+  );
   const errors = formErrors(result.error.errors, input);
   return sendPage(
     request,
     reply,
     { title: request.t('events.editor.newTitle'), status: result.error.status === 409 ? 409 : 422 },
-    <Editor {...props} errors={errors} formError={result.error.errors.length ? undefined : result.error.message} />,
+    <Editor
+      {...props}
+      errors={errors}
+      formError={result.error.errors.length ? undefined : result.error.message}
+    />,
   );
 }
 
@@ -545,9 +725,15 @@ export async function proposalPages(app: FastifyInstance): Promise<void> {
   app.get('/calls/:id/proposals/new', page, async (request, reply) => {
     const { id } = request.params as { id: string };
     const call = await loadCall(request.ctx, id);
-    if (!request.actor.userId) return redirect(request, reply, `/sign-in?next=/calls/${id}/proposals/new`);
+    if (!request.actor.userId)
+      return redirect(request, reply, `/sign-in?next=/calls/${id}/proposals/new`);
     const props = await editorProps(request, call, null, { people: [] }, 4);
-    return sendPage(request, reply, { title: request.t('events.editor.newTitle') }, <Editor {...props} errors={{}} />);
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('events.editor.newTitle') },
+      <Editor {...props} errors={{}} />,
+    );
   });
 
   app.post('/calls/:id/proposals/new', page, async (request, reply) => {
@@ -560,9 +746,17 @@ export async function proposalPages(app: FastifyInstance): Promise<void> {
     const { id } = request.params as { id: string };
     const { proposal, call } = await proposals.getProposal(request.ctx, id);
     const q = request.query as { rows?: string };
-    const rows = Math.min(proposals.MAX_SPEAKERS, Math.max(speakerRows(proposal.people), Number(q.rows) || 0));
+    const rows = Math.min(
+      proposals.MAX_SPEAKERS,
+      Math.max(speakerRows(proposal.people), Number(q.rows) || 0),
+    );
     const props = await editorProps(request, call, proposal, toValues(proposal), rows);
-    return sendPage(request, reply, { title: request.t('events.editor.editTitle') }, <Editor {...props} errors={{}} />);
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('events.editor.editTitle') },
+      <Editor {...props} errors={{}} />,
+    );
   });
 
   app.post('/proposals/:id/edit', page, async (request, reply) => {
@@ -573,16 +767,27 @@ export async function proposalPages(app: FastifyInstance): Promise<void> {
 
   app.get('/proposals/:id', page, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const { proposal, call, access, screening } = await proposals.proposalScreening(request.ctx, id);
+    const { proposal, call, access, screening } = await proposals.proposalScreening(
+      request.ctx,
+      id,
+    );
     const event = await loadEvent(request.ctx, call.eventId);
     const assessment = await proposals.diversityOf(request.ctx, proposal, call);
     const now = request.ctx.clock.now();
-    const canEdit = proposal.status !== 'withdrawn' && proposerMayEdit(call, currentPhase(call.phases, now), now);
+    const canEdit =
+      proposal.status !== 'withdrawn' && proposerMayEdit(call, currentPhase(call.phases, now), now);
     return sendPage(
       request,
       reply,
       { title: proposal.title || request.t('events.proposal.untitled') },
-      <ProposalPage event={event} proposal={proposal} access={access} screening={screening} assessment={assessment} canEdit={canEdit} />,
+      <ProposalPage
+        event={event}
+        proposal={proposal}
+        access={access}
+        screening={screening}
+        assessment={assessment}
+        canEdit={canEdit}
+      />,
     );
   });
 
@@ -595,7 +800,12 @@ export async function proposalPages(app: FastifyInstance): Promise<void> {
   app.get('/invitations/:token', page, async (request, reply) => {
     const { token } = request.params as { token: string };
     const invitation = await proposals.getInvitation(request.ctx, token);
-    return sendPage(request, reply, { title: request.t('events.invitation.title') }, <InvitationPage invitation={invitation} errors={{}} token={token} />);
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('events.invitation.title') },
+      <InvitationPage invitation={invitation} errors={{}} token={token} />,
+    );
   });
 
   app.post('/invitations/:token', page, async (request, reply) => {

@@ -9,15 +9,10 @@ import { parseOrThrow } from '../../platform/validation.ts';
 import { authorize, isAllowed } from '../accounts/index.ts';
 import { countryMap, isDevelopingPriority, isTerm } from '../reference/index.ts';
 import * as repo from './events.repository.ts';
-import {
-  callState,
-  currentPhase,
-  proposerMayEdit,
-  type PersonRole,
-} from './events.ts';
+import { callState, currentPhase, proposerMayEdit, type PersonRole } from './events.ts';
 import { InvitationResponse, ProposalInput, type PersonInput } from './events.schemas.ts';
 import { toProposal, type Call, type Proposal } from './events.present.ts';
-import type { ProposalPeopleTable, ProposalsTable } from './events.table.ts';
+import type { ProposalsTable } from './events.table.ts';
 import { eventScope, loadCall, loadEvent } from './events.service.ts';
 import {
   assessDiversity,
@@ -43,7 +38,8 @@ let countryFactsCache: Promise<CountryFacts> | null = null;
 export function countryFacts(ctx: Pick<ServiceContext, 'readDb'>): Promise<CountryFacts> {
   countryFactsCache ??= countryMap(ctx).then((map) => {
     const facts: CountryFacts = {};
-    for (const [iso2, c] of map) facts[iso2] = { group: c.unGroup, developing: isDevelopingPriority(c) };
+    for (const [iso2, c] of map)
+      facts[iso2] = { group: c.unGroup, developing: isDevelopingPriority(c) };
     return facts;
   });
   countryFactsCache.catch(() => (countryFactsCache = null));
@@ -72,7 +68,8 @@ export async function proposalAccess(
   const call = await loadCall(ctx, proposal.callId);
   const scope = eventScope(call.eventId);
   if (isAllowed(ctx, 'event.manage', scope)) return { proposal, call, access: 'organiser' };
-  if (ctx.actor.userId && proposal.ownerId === ctx.actor.userId) return { proposal, call, access: 'owner' };
+  if (ctx.actor.userId && proposal.ownerId === ctx.actor.userId)
+    return { proposal, call, access: 'owner' };
   if (isAllowed(ctx, 'proposal.review', scope) && proposal.status === 'submitted') {
     return { proposal, call, access: 'reviewer' };
   }
@@ -87,7 +84,10 @@ export async function getProposal(ctx: ServiceContext, id: string) {
 export async function myProposals(ctx: ServiceContext): Promise<Proposal[]> {
   if (!ctx.actor.userId) return [];
   const rows = await repo.proposalsOfOwner(ctx.readDb, ctx.actor.userId);
-  const people = await repo.peopleOf(ctx.readDb, rows.map((r) => r.id));
+  const people = await repo.peopleOf(
+    ctx.readDb,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toProposal(r, people));
 }
 
@@ -105,14 +105,19 @@ function checkInput(
   let minutes: number | null = null;
   if (input.format) {
     const format = call.formats.find((f) => f.code === input.format);
-    if (!format) errors.push({ path: '/format', message: 'Choose one of the formats this call offers.' });
+    if (!format)
+      errors.push({ path: '/format', message: 'Choose one of the formats this call offers.' });
     else minutes = format.minutes;
   }
   (input.tags ?? []).forEach((tag, i) => {
-    if (!isTerm('theme', tag)) errors.push({ path: `/tags/${i}`, message: 'Choose themes from the list.' });
+    if (!isTerm('theme', tag))
+      errors.push({ path: `/tags/${i}`, message: 'Choose themes from the list.' });
   });
   if (input.previousReportUrl && !/^https?:\/\/\S+$/i.test(input.previousReportUrl)) {
-    errors.push({ path: '/previousReportUrl', message: 'Enter a web address starting with https://.' });
+    errors.push({
+      path: '/previousReportUrl',
+      message: 'Enter a web address starting with https://.',
+    });
   }
   const counts = new Map<string, number>();
   (input.people ?? []).forEach((p, i) => {
@@ -121,7 +126,10 @@ function checkInput(
       errors.push({ path: `/people/${i}/email`, message: 'Enter a valid email address.' });
     }
     if (p.stakeholderGroup && !isTerm('stakeholderGroup', p.stakeholderGroup)) {
-      errors.push({ path: `/people/${i}/stakeholderGroup`, message: 'Choose a stakeholder group.' });
+      errors.push({
+        path: `/people/${i}/stakeholderGroup`,
+        message: 'Choose a stakeholder group.',
+      });
     }
     if (p.country && !countries[p.country.toUpperCase()]) {
       errors.push({ path: `/people/${i}/country`, message: 'Choose a country from the list.' });
@@ -212,7 +220,8 @@ async function syncPeople(
           }
         : {};
       await repo.updatePerson(trx, prior.id, { ...base, ...reset });
-      if (emailChanged && email && !isOwner) toInvite.push({ id: prior.id, email, name: base.name, role: base.role });
+      if (emailChanged && email && !isOwner)
+        toInvite.push({ id: prior.id, email, name: base.name, role: base.role });
     } else {
       const id = newId();
       inserts.push({
@@ -226,7 +235,10 @@ async function syncPeople(
       if (email && !isOwner) toInvite.push({ id, email, name: base.name, role: base.role });
     }
   }
-  await repo.deletePeople(trx, existing.filter((p) => !keep.has(p.id)).map((p) => p.id));
+  await repo.deletePeople(
+    trx,
+    existing.filter((p) => !keep.has(p.id)).map((p) => p.id),
+  );
   await repo.insertPeople(trx, inserts);
   const invitations: Invitation[] = [];
   for (const x of toInvite) invitations.push(await invite(trx, x.id, x.email, x, now));
@@ -281,11 +293,18 @@ export async function saveProposal(
   authorize(ctx, 'proposal.submit');
   const input = parseOrThrow(ProposalInput, raw);
   const existing = 'proposalId' in target ? await loadProposal(ctx.db, target.proposalId) : null;
-  const call = await loadCall(ctx, existing ? existing.callId : (target as { callId: string }).callId, ctx.db);
+  const call = await loadCall(
+    ctx,
+    existing ? existing.callId : (target as { callId: string }).callId,
+    ctx.db,
+  );
   const event = await loadEvent(ctx, call.eventId, ctx.db);
   const now = ctx.clock.now();
   if (existing) {
-    if (existing.ownerId !== ctx.actor.userId && !isAllowed(ctx, 'event.manage', eventScope(event.id))) {
+    if (
+      existing.ownerId !== ctx.actor.userId &&
+      !isAllowed(ctx, 'event.manage', eventScope(event.id))
+    ) {
       throw AppError.notFound('The proposal');
     }
     if (existing.status === 'withdrawn') {
@@ -294,7 +313,10 @@ export async function saveProposal(
   }
   const state = callState(call, now);
   if (state === 'upcoming') {
-    throw new AppError('conflict', `This call opens on ${formatLocal(call.opensAt, event.timeZone)}.`);
+    throw new AppError(
+      'conflict',
+      `This call opens on ${formatLocal(call.opensAt, event.timeZone)}.`,
+    );
   }
   const phase = currentPhase(call.phases, now);
   if (!proposerMayEdit(call, phase, now)) {
@@ -341,13 +363,18 @@ export async function saveProposal(
       if (existing) {
         const locked = await repo.lockProposal(trx, existing.id);
         if (!locked || locked.status === 'withdrawn') {
-          throw new AppError('conflict', 'This proposal was withdrawn and can no longer be changed.');
+          throw new AppError(
+            'conflict',
+            'This proposal was withdrawn and can no longer be changed.',
+          );
         }
         before = existing;
         id = existing.id;
         await repo.updateProposal(trx, id, {
           ...values,
-          ...(input.submit && locked.status === 'draft' ? { status: 'submitted', submitted_at: now } : {}),
+          ...(input.submit && locked.status === 'draft'
+            ? { status: 'submitted', submitted_at: now }
+            : {}),
         });
       } else {
         id = newId();
@@ -392,15 +419,23 @@ export async function withdrawProposal(ctx: ServiceContext, proposalId: string):
   authorize(ctx, 'proposal.submit');
   const proposal = await loadProposal(ctx.db, proposalId);
   const call = await loadCall(ctx, proposal.callId, ctx.db);
-  if (proposal.ownerId !== ctx.actor.userId && !isAllowed(ctx, 'event.manage', eventScope(call.eventId))) {
+  if (
+    proposal.ownerId !== ctx.actor.userId &&
+    !isAllowed(ctx, 'event.manage', eventScope(call.eventId))
+  ) {
     throw AppError.notFound('The proposal');
   }
   return ctx.db.transaction().execute(async (trx) => {
     const locked = await repo.lockProposal(trx, proposalId);
     if (!locked) throw AppError.notFound('The proposal');
-    if (locked.status === 'withdrawn') throw new AppError('conflict', 'This proposal is already withdrawn.');
+    if (locked.status === 'withdrawn')
+      throw new AppError('conflict', 'This proposal is already withdrawn.');
     const now = ctx.clock.now();
-    await repo.updateProposal(trx, proposalId, { status: 'withdrawn', withdrawn_at: now, updated_at: now });
+    await repo.updateProposal(trx, proposalId, {
+      status: 'withdrawn',
+      withdrawn_at: now,
+      updated_at: now,
+    });
     await recordAudit(trx, ctx, {
       action: 'proposal.withdraw',
       entityType: 'proposal',
@@ -424,7 +459,8 @@ export interface InvitationView {
 }
 
 async function personByToken(ctx: ServiceContext, token: string, db: Db) {
-  if (!/^[\w-]{20,64}$/.test(token)) throw new AppError('gone', 'This invitation link is not valid or was already used.');
+  if (!/^[\w-]{20,64}$/.test(token))
+    throw new AppError('gone', 'This invitation link is not valid or was already used.');
   const person = await repo.findPersonByToken(db, hashToken(token));
   if (!person) throw new AppError('gone', 'This invitation link is not valid or was already used.');
   return person;
@@ -487,7 +523,11 @@ async function privateFacts(db: Db, proposalId: string) {
   }));
 }
 
-export async function diversityOf(ctx: ServiceContext, proposal: Proposal, call: Call): Promise<DiversityAssessment> {
+export async function diversityOf(
+  ctx: ServiceContext,
+  proposal: Proposal,
+  call: Call,
+): Promise<DiversityAssessment> {
   const countries = await countryFacts(ctx);
   const summary = summarisePrivate(await privateFacts(ctx.readDb, proposal.id));
   return assessDiversity(
@@ -534,12 +574,14 @@ export async function screeningOf(
     proposal,
     people: proposal.people.map((p) => ({ ...p, role: p.role as PersonRole })),
     genderDiverse: genderDiverse(facts),
-    overdueReports: earlier.filter((s) => !s.filed_at && s.report_due_at && s.report_due_at < now).length,
+    overdueReports: earlier.filter((s) => !s.filed_at && s.report_due_at && s.report_due_at < now)
+      .length,
     filedReports: earlier.filter((s) => s.filed_at).length,
   });
   // Organisers screen with the true outcome; a proposer sees it only where the group is large
   // enough that it says nothing about one person.
-  const genderDisclosed = viewer === 'organiser' || summarisePrivate(facts).distinctGenders !== null;
+  const genderDisclosed =
+    viewer === 'organiser' || summarisePrivate(facts).distinctGenders !== null;
   return { ...result, genderDisclosed };
 }
 

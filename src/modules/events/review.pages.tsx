@@ -1,7 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { sendPage, useView } from '../../web/view.tsx';
-import { ErrorSummary, PostForm, SelectField, TextArea, TextField, errorsByField, type FormErrors } from '../../web/components/form.tsx';
+import {
+  ErrorSummary,
+  PostForm,
+  SelectField,
+  TextArea,
+  TextField,
+  errorsByField,
+  type FormErrors,
+} from '../../web/components/form.tsx';
 import { TAXONOMIES } from '../reference/index.ts';
 import * as review from './review.service.ts';
 import * as schedule from './schedule.service.ts';
@@ -16,7 +24,12 @@ function pickCall(event: EventRecord, id: string | undefined): Call {
   return call;
 }
 
-function ReviewQueue(props: { event: EventRecord; call: Call; next: string | null; assigned: Awaited<ReturnType<typeof review.myAssignments>> }) {
+function ReviewQueue(props: {
+  event: EventRecord;
+  call: Call;
+  next: string | null;
+  assigned: Awaited<ReturnType<typeof review.myAssignments>>;
+}) {
   const view = useView();
   const { t } = view;
   return (
@@ -67,7 +80,9 @@ function ReviewForm(props: { view: review.ReviewView; errors: FormErrors; formEr
           <li key={x.id}>
             {t(`events.role.${x.role}`)}: {x.name}
             {x.organisation ? `, ${x.organisation}` : ''}
-            {x.stakeholderGroup ? ` (${TAXONOMIES.stakeholderGroup.find((g) => g.code === x.stakeholderGroup)?.label})` : ''}
+            {x.stakeholderGroup
+              ? ` (${TAXONOMIES.stakeholderGroup.find((g) => g.code === x.stakeholderGroup)?.label})`
+              : ''}
           </li>
         ))}
       </ul>
@@ -89,10 +104,16 @@ function ReviewForm(props: { view: review.ReviewView; errors: FormErrors; formEr
           <SelectField
             key={c.code}
             name={`score.${c.code}`}
-            label={t('events.review.criterion', { name: t(`events.criterion.${c.code}`), weight: c.weight })}
+            label={t('events.review.criterion', {
+              name: t(`events.criterion.${c.code}`),
+              weight: c.weight,
+            })}
             value={own?.scores[c.code] !== undefined ? String(own.scores[c.code]) : ''}
             emptyLabel={t('events.editor.choose')}
-            options={Array.from({ length: SCORE_MAX - SCORE_MIN + 1 }, (_, i) => ({ value: String(i + SCORE_MIN), label: String(i + SCORE_MIN) }))}
+            options={Array.from({ length: SCORE_MAX - SCORE_MIN + 1 }, (_, i) => ({
+              value: String(i + SCORE_MIN),
+              label: String(i + SCORE_MIN),
+            }))}
             errors={errors}
           />
         ))}
@@ -104,8 +125,20 @@ function ReviewForm(props: { view: review.ReviewView; errors: FormErrors; formEr
           options={REVIEW_ACTIONS.map((a) => ({ value: a, label: t(`events.decision.${a}`) }))}
           errors={errors}
         />
-        <TextField name="mergeWithId" label={t('events.review.mergeWith')} value={own?.mergeWithId ?? ''} errors={errors} />
-        <TextArea name="comment" label={t('events.review.comment')} hint={t('events.review.commentHint')} value={own?.comment ?? ''} errors={errors} maxLength={5000} />
+        <TextField
+          name="mergeWithId"
+          label={t('events.review.mergeWith')}
+          value={own?.mergeWithId ?? ''}
+          errors={errors}
+        />
+        <TextArea
+          name="comment"
+          label={t('events.review.comment')}
+          hint={t('events.review.commentHint')}
+          value={own?.comment ?? ''}
+          errors={errors}
+          maxLength={5000}
+        />
         <button type="submit">{t('events.review.save')}</button>
       </PostForm>
       <PostForm action={`/proposals/${p.id}/conflict`}>
@@ -138,25 +171,46 @@ function Manage(props: {
       <h1>{t('events.manage.title', { name: props.event.name })}</h1>
       <DemoNotice event={props.event} />
       <ErrorSummary errors={props.errors} />
-      {props.message ? <p class="notice" role="status">{props.message}</p> : null}
+      {props.message ? (
+        <p class="notice" role="status">
+          {props.message}
+        </p>
+      ) : null}
       <section>
         <h2>{t('events.manage.reviewers')}</h2>
         <ul>
           {props.reviewers.map((r) => (
             <li key={r.userId}>
-              {r.name} – {TAXONOMIES.stakeholderGroup.find((g) => g.code === r.stakeholderGroup)?.label}
+              {r.name} –{' '}
+              {TAXONOMIES.stakeholderGroup.find((g) => g.code === r.stakeholderGroup)?.label}
               {r.organisation ? `, ${r.organisation}` : ''}
             </li>
           ))}
         </ul>
         <PostForm action={`${base}/reviewers?call=${props.call.id}`}>
-          <TextField name="email" label={t('events.editor.email')} type="email" errors={props.errors} />
-          <SelectField name="stakeholderGroup" label={t('events.editor.stakeholderGroup')} options={TAXONOMIES.stakeholderGroup.map((g) => ({ value: g.code, label: g.label }))} errors={props.errors} />
-          <TextField name="organisation" label={t('events.editor.organisation')} errors={props.errors} />
+          <TextField
+            name="email"
+            label={t('events.editor.email')}
+            type="email"
+            errors={props.errors}
+          />
+          <SelectField
+            name="stakeholderGroup"
+            label={t('events.editor.stakeholderGroup')}
+            options={TAXONOMIES.stakeholderGroup.map((g) => ({ value: g.code, label: g.label }))}
+            errors={props.errors}
+          />
+          <TextField
+            name="organisation"
+            label={t('events.editor.organisation')}
+            errors={props.errors}
+          />
           <button type="submit">{t('events.manage.addReviewer')}</button>
         </PostForm>
         <PostForm action={`${base}/assign?call=${props.call.id}`}>
-          <button type="submit">{t('events.manage.assign', { count: props.call.reviewsPerProposal })}</button>
+          <button type="submit">
+            {t('events.manage.assign', { count: props.call.reviewsPerProposal })}
+          </button>
         </PostForm>
       </section>
       <section>
@@ -187,7 +241,10 @@ function Manage(props: {
                   {r.decisionStatus === 'released' ? (
                     t(`events.decision.${r.decision}`)
                   ) : (
-                    <PostForm action={`${base}/decide/${r.proposalId}?call=${props.call.id}`} class="inline">
+                    <PostForm
+                      action={`${base}/decide/${r.proposalId}?call=${props.call.id}`}
+                      class="inline"
+                    >
                       <label for={`decision-${r.proposalId}`} class="visually-hidden">
                         {t('events.manage.decision')} – {r.title}
                       </label>
@@ -255,16 +312,36 @@ function Manage(props: {
       <section>
         <h2>{t('events.manage.schedule')}</h2>
         <PostForm action={`${base}/schedule?call=${props.call.id}`}>
-          <SelectField name="proposalId" label={t('events.manage.acceptedProposal')} options={accepted.map((r) => ({ value: r.proposalId, label: r.title }))} errors={props.errors} />
-          <SelectField name="roomId" label={t('events.programme.room')} options={props.event.rooms.map((r) => ({ value: r.id, label: r.name }))} errors={props.errors} />
-          <SelectField name="slotId" label={t('events.manage.slot')} options={props.event.slots.map((s) => ({ value: s.id, label: `${time.dateTime(s.startsAt)} – ${time.time(s.endsAt)}` }))} errors={props.errors} />
+          <SelectField
+            name="proposalId"
+            label={t('events.manage.acceptedProposal')}
+            options={accepted.map((r) => ({ value: r.proposalId, label: r.title }))}
+            errors={props.errors}
+          />
+          <SelectField
+            name="roomId"
+            label={t('events.programme.room')}
+            options={props.event.rooms.map((r) => ({ value: r.id, label: r.name }))}
+            errors={props.errors}
+          />
+          <SelectField
+            name="slotId"
+            label={t('events.manage.slot')}
+            options={props.event.slots.map((s) => ({
+              value: s.id,
+              label: `${time.dateTime(s.startsAt)} – ${time.time(s.endsAt)}`,
+            }))}
+            errors={props.errors}
+          />
           <button type="submit">{t('events.manage.place')}</button>
         </PostForm>
         <h3>{t('events.manage.missingReports')}</h3>
         <ul>
-          {props.sessions.filter((s) => s.reportOverdue).map((s) => (
-            <li key={s.id}>{s.title}</li>
-          ))}
+          {props.sessions
+            .filter((s) => s.reportOverdue)
+            .map((s) => (
+              <li key={s.id}>{s.title}</li>
+            ))}
         </ul>
       </section>
     </>
@@ -279,21 +356,67 @@ function ReportForm(props: { event: EventRecord; session: schedule.Session; erro
       <h1>{t('events.report.formTitle', { title: props.session.title })}</h1>
       <ErrorSummary errors={props.errors} />
       <PostForm action={`/events/${props.event.slug}/sessions/${props.session.id}/report`}>
-        <TextArea name="summary" label={t('events.report.summary')} value={r?.summary} errors={props.errors} maxLength={20000} required />
-        <TextArea name="keyTakeaways" label={t('events.report.keyTakeaways')} hint={t('events.report.oneePerLine')} value={r?.keyTakeaways} errors={props.errors} rows={4} />
-        <TextArea name="callsToAction" label={t('events.report.callsToAction')} hint={t('events.report.oneePerLine')} value={r?.callsToAction} errors={props.errors} rows={4} />
-        <TextField name="onsiteAttendance" label={t('events.report.onsiteLabel')} type="number" inputMode="numeric" value={r?.onsiteAttendance ?? ''} errors={props.errors} />
-        <TextField name="onlineAttendance" label={t('events.report.onlineLabel')} type="number" inputMode="numeric" value={r?.onlineAttendance ?? ''} errors={props.errors} />
-        {(['speakers', 'interventionsOnsite', 'interventionsOnline', 'questions'] as const).map((k) => (
-          <TextField key={k} name={`participation.${k}`} label={t(`events.report.participation.${k}`)} type="number" inputMode="numeric" value={r?.participation[k] ?? ''} errors={props.errors} />
-        ))}
+        <TextArea
+          name="summary"
+          label={t('events.report.summary')}
+          value={r?.summary}
+          errors={props.errors}
+          maxLength={20000}
+          required
+        />
+        <TextArea
+          name="keyTakeaways"
+          label={t('events.report.keyTakeaways')}
+          hint={t('events.report.oneePerLine')}
+          value={r?.keyTakeaways}
+          errors={props.errors}
+          rows={4}
+        />
+        <TextArea
+          name="callsToAction"
+          label={t('events.report.callsToAction')}
+          hint={t('events.report.oneePerLine')}
+          value={r?.callsToAction}
+          errors={props.errors}
+          rows={4}
+        />
+        <TextField
+          name="onsiteAttendance"
+          label={t('events.report.onsiteLabel')}
+          type="number"
+          inputMode="numeric"
+          value={r?.onsiteAttendance ?? ''}
+          errors={props.errors}
+        />
+        <TextField
+          name="onlineAttendance"
+          label={t('events.report.onlineLabel')}
+          type="number"
+          inputMode="numeric"
+          value={r?.onlineAttendance ?? ''}
+          errors={props.errors}
+        />
+        {(['speakers', 'interventionsOnsite', 'interventionsOnline', 'questions'] as const).map(
+          (k) => (
+            <TextField
+              key={k}
+              name={`participation.${k}`}
+              label={t(`events.report.participation.${k}`)}
+              type="number"
+              inputMode="numeric"
+              value={r?.participation[k] ?? ''}
+              errors={props.errors}
+            />
+          ),
+        )}
         <button type="submit">{t('events.report.save')}</button>
       </PostForm>
     </>
   );
 }
 
-const int = (v: string) => (v.trim() === '' ? undefined : /^\d+$/.test(v.trim()) ? Number(v) : (v as unknown as number));
+const int = (v: string) =>
+  v.trim() === '' ? undefined : /^\d+$/.test(v.trim()) ? Number(v) : (v as unknown as number);
 
 export async function reviewPages(app: FastifyInstance): Promise<void> {
   const page = { config: { page: true }, schema: { hide: true } } as const;
@@ -304,13 +427,23 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     const call = pickCall(event, (request.query as { call?: string }).call);
     const next = await review.nextProposal(request.ctx, call.id);
     const assigned = await review.myAssignments(request.ctx, call.id);
-    return sendPage(request, reply, { title: request.t('events.review.title', { name: event.name }) }, <ReviewQueue event={event} call={call} next={next} assigned={assigned} />);
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('events.review.title', { name: event.name }) },
+      <ReviewQueue event={event} call={call} next={next} assigned={assigned} />,
+    );
   });
 
   app.get('/proposals/:id/review', page, async (request, reply) => {
     const { id } = request.params as { id: string };
     const v = await review.reviewView(request.ctx, id);
-    return sendPage(request, reply, { title: v.proposal.title }, <ReviewForm view={v} errors={{}} />);
+    return sendPage(
+      request,
+      reply,
+      { title: v.proposal.title },
+      <ReviewForm view={v} errors={{}} />,
+    );
   });
 
   app.post('/proposals/:id/review', page, async (request, reply) => {
@@ -334,8 +467,19 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
       const event = await loadEvent(request.ctx, v.call.eventId);
       return redirect(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
     }
-    const errors = errorsByField(result.error.errors.map((e) => ({ ...e, path: e.path.replace('/scores/', '/score.') })));
-    return sendPage(request, reply, { title: v.proposal.title, status: result.error.status }, <ReviewForm view={v} errors={errors} formError={result.error.errors.length ? undefined : result.error.message} />);
+    const errors = errorsByField(
+      result.error.errors.map((e) => ({ ...e, path: e.path.replace('/scores/', '/score.') })),
+    );
+    return sendPage(
+      request,
+      reply,
+      { title: v.proposal.title, status: result.error.status },
+      <ReviewForm
+        view={v}
+        errors={errors}
+        formError={result.error.errors.length ? undefined : result.error.message}
+      />,
+    );
   });
 
   app.post('/proposals/:id/conflict', page, async (request, reply) => {
@@ -347,11 +491,17 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     return redirect(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
   });
 
-  async function manage(request: FastifyRequest, reply: FastifyReply, extra: { message?: string; errors?: FormErrors; status?: number } = {}) {
+  async function manage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { message?: string; errors?: FormErrors; status?: number } = {},
+  ) {
     const { slug } = request.params as { slug: string };
     const event = await loadEvent(request.ctx, slug);
     if (!canManageEvent(request.ctx, event.id)) {
-      throw request.actor.userId ? AppError.forbidden() : new AppError('unauthenticated', 'Please sign in to do this.');
+      throw request.actor.userId
+        ? AppError.forbidden()
+        : new AppError('unauthenticated', 'Please sign in to do this.');
     }
     const call = pickCall(event, (request.query as { call?: string }).call);
     const [ranking, reviewers, outbox, all] = await Promise.all([
@@ -363,8 +513,20 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     return sendPage(
       request,
       reply,
-      { title: request.t('events.manage.title', { name: event.name }), status: extra.status ?? 200 },
-      <Manage event={event} call={call} ranking={ranking} reviewers={reviewers} outbox={outbox} sessions={all.sessions} message={extra.message} errors={extra.errors ?? {}} />,
+      {
+        title: request.t('events.manage.title', { name: event.name }),
+        status: extra.status ?? 200,
+      },
+      <Manage
+        event={event}
+        call={call}
+        ranking={ranking}
+        reviewers={reviewers}
+        outbox={outbox}
+        sessions={all.sessions}
+        message={extra.message}
+        errors={extra.errors ?? {}}
+      />,
     );
   }
 
@@ -379,26 +541,43 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     const result = await attempt(async () => {
       switch (action) {
         case 'reviewers':
-          return review.addReviewer(request.ctx, event.id, { email: str(body, 'email'), stakeholderGroup: str(body, 'stakeholderGroup'), organisation: str(body, 'organisation') });
+          return review.addReviewer(request.ctx, event.id, {
+            email: str(body, 'email'),
+            stakeholderGroup: str(body, 'stakeholderGroup'),
+            organisation: str(body, 'organisation'),
+          });
         case 'assign':
           return review.assignCall(request.ctx, call.id);
         case 'release':
           return review.releaseDecisions(request.ctx, call.id);
         case 'schedule':
-          return schedule.placeSession(request.ctx, event.id, { proposalId: str(body, 'proposalId') || undefined, roomId: str(body, 'roomId'), slotId: str(body, 'slotId') });
+          return schedule.placeSession(request.ctx, event.id, {
+            proposalId: str(body, 'proposalId') || undefined,
+            roomId: str(body, 'roomId'),
+            slotId: str(body, 'slotId'),
+          });
         default: {
-              throw AppError.notFound();
+          throw AppError.notFound();
         }
       }
     });
     if (result.ok) return redirect(request, reply, back);
-    return manage(request, reply, { errors: { ...errorsByField(result.error.errors), ...(result.error.errors.length ? {} : { _form: result.error.message }) }, status: result.error.status });
+    return manage(request, reply, {
+      errors: {
+        ...errorsByField(result.error.errors),
+        ...(result.error.errors.length ? {} : { _form: result.error.message }),
+      },
+      status: result.error.status,
+    });
   });
 
   app.post('/events/:slug/manage/decide/:proposalId', page, async (request, reply) => {
     const { slug, proposalId } = request.params as { slug: string; proposalId: string };
     const body = (request.body ?? {}) as Record<string, unknown>;
-    await review.setDecision(request.ctx, proposalId, { decision: str(body, 'decision'), note: str(body, 'note') });
+    await review.setDecision(request.ctx, proposalId, {
+      decision: str(body, 'decision'),
+      note: str(body, 'note'),
+    });
     const call = (request.query as { call?: string }).call ?? '';
     return redirect(request, reply, `/events/${slug}/manage?call=${call}`);
   });
@@ -407,9 +586,16 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     const { slug, id } = request.params as { slug: string; id: string };
     const { event, session } = await schedule.getSession(request.ctx, slug, id);
     if (!(await schedule.canFileReport(request.ctx, id))) {
-      throw request.actor.userId ? AppError.forbidden() : new AppError('unauthenticated', 'Please sign in to do this.');
+      throw request.actor.userId
+        ? AppError.forbidden()
+        : new AppError('unauthenticated', 'Please sign in to do this.');
     }
-    return sendPage(request, reply, { title: request.t('events.report.formTitle', { title: session.title }) }, <ReportForm event={event} session={session} errors={{}} />);
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('events.report.formTitle', { title: session.title }) },
+      <ReportForm event={event} session={session} errors={{}} />,
+    );
   });
 
   app.post('/events/:slug/sessions/:id/report', page, async (request, reply) => {
@@ -432,6 +618,11 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     );
     if (result.ok) return redirect(request, reply, `/events/${slug}/sessions/${id}`);
     const { event, session } = await schedule.getSession(request.ctx, slug, id);
-    return sendPage(request, reply, { title: session.title, status: 422 }, <ReportForm event={event} session={session} errors={errorsByField(result.error.errors)} />);
+    return sendPage(
+      request,
+      reply,
+      { title: session.title, status: 422 },
+      <ReportForm event={event} session={session} errors={errorsByField(result.error.errors)} />,
+    );
   });
 }

@@ -11,7 +11,13 @@ import { DecisionInput, ReviewInput, ReviewerInput } from './events.schemas.ts';
 import { toProposal, type Call, type Proposal } from './events.present.ts';
 import { eventScope, loadCall, loadEvent } from './events.service.ts';
 import { assignReviewers, conflictKey, inConflict, normaliseOrganisation } from './assignment.ts';
-import { calibrate, rankProposals, zScore, type RankedProposal, type ReviewerCalibration } from './scoring.ts';
+import {
+  calibrate,
+  rankProposals,
+  zScore,
+  type RankedProposal,
+  type ReviewerCalibration,
+} from './scoring.ts';
 import { proposalAccess } from './proposals.service.ts';
 
 export interface Reviewer {
@@ -39,14 +45,29 @@ export async function addReviewer(ctx: ServiceContext, eventId: string, raw: unk
   authorize(ctx, 'event.manage', eventScope(event.id));
   const input = parseOrThrow(ReviewerInput, raw);
   if (!isTerm('stakeholderGroup', input.stakeholderGroup)) {
-    throw AppError.validation([{ path: '/stakeholderGroup', message: 'Choose a stakeholder group.' }]);
+    throw AppError.validation([
+      { path: '/stakeholderGroup', message: 'Choose a stakeholder group.' },
+    ]);
   }
   const user = await findUserByEmail(ctx, input.email.trim());
   if (!user) {
-    throw AppError.validation([{ path: '/email', message: 'No account has this address; ask them to sign up first.' }]);
+    throw AppError.validation([
+      { path: '/email', message: 'No account has this address; ask them to sign up first.' },
+    ]);
   }
   // An event organiser may grant this one role in this one event; the accounts service records it.
-  await grantRole({ ...ctx, actor: { ...ctx.actor, grants: [...ctx.actor.grants, { role: 'site-admin', scopeType: 'site', scopeId: null }] } }, user.id, 'reviewer', eventScope(event.id));
+  await grantRole(
+    {
+      ...ctx,
+      actor: {
+        ...ctx.actor,
+        grants: [...ctx.actor.grants, { role: 'site-admin', scopeType: 'site', scopeId: null }],
+      },
+    },
+    user.id,
+    'reviewer',
+    eventScope(event.id),
+  );
   await ctx.db.transaction().execute(async (trx) => {
     await repo.upsertReviewer(trx, {
       event_id: event.id,
@@ -66,7 +87,10 @@ export async function addReviewer(ctx: ServiceContext, eventId: string, raw: unk
 
 async function submittedProposals(ctx: ServiceContext, callId: string, db = ctx.readDb) {
   const rows = await repo.proposalsOfCall(db, callId, ['submitted']);
-  const people = await repo.peopleOf(db, rows.map((r) => r.id));
+  const people = await repo.peopleOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toProposal(r, people));
 }
 
@@ -146,7 +170,10 @@ export async function declareConflict(ctx: ServiceContext, proposalId: string, r
 function phaseOrThrow(call: Call, now: Date): Phase {
   const phase = currentPhase(call.phases, now);
   if (!phase || !phase.reviewersMayReview) {
-    throw new AppError('conflict', 'Reviewing is not open at the moment (no review phase allows it).');
+    throw new AppError(
+      'conflict',
+      'Reviewing is not open at the moment (no review phase allows it).',
+    );
   }
   return phase;
 }
@@ -183,7 +210,9 @@ export async function nextProposal(ctx: ServiceContext, callId: string): Promise
         declared,
       ),
   );
-  const assignedToMe = new Set(assignments.filter((a) => a.reviewer_id === me).map((a) => a.proposal_id));
+  const assignedToMe = new Set(
+    assignments.filter((a) => a.reviewer_id === me).map((a) => a.proposal_id),
+  );
   const byFewest = (a: Proposal, b: Proposal) =>
     (count.get(a.id) ?? 0) - (count.get(b.id) ?? 0) || a.id.localeCompare(b.id);
   const first = eligible.filter((p) => assignedToMe.has(p.id)).sort(byFewest)[0];
@@ -199,7 +228,12 @@ export interface ReviewView {
   call: Call;
   phase: Phase | null;
   blind: boolean;
-  own: { scores: Record<string, number>; comment: string; action: ReviewAction; mergeWithId: string | null } | null;
+  own: {
+    scores: Record<string, number>;
+    comment: string;
+    action: ReviewAction;
+    mergeWithId: string | null;
+  } | null;
   /** Other reviewers' scores, when the phase shows them; never their names. */
   others: Array<{ weighted: number; action: ReviewAction; scores: Record<string, number> }> | null;
   assigned: boolean;
@@ -214,21 +248,29 @@ export async function reviewView(ctx: ServiceContext, proposalId: string): Promi
   const reviews = await repo.reviewsOfProposal(ctx.readDb, proposal.id);
   const mineRow = reviews.find((r) => r.reviewer_id === ctx.actor.userId);
   const assignments = await repo.assignmentsOfCall(ctx.readDb, call.id);
-  const scoresOf = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, number>;
+  const scoresOf = (v: unknown) =>
+    (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, number>;
   return {
     proposal: blind ? anonymise(proposal) : proposal,
     call,
     phase,
     blind,
     own: mineRow
-      ? { scores: scoresOf(mineRow.scores), comment: mineRow.comment, action: mineRow.action, mergeWithId: mineRow.merge_with_id }
+      ? {
+          scores: scoresOf(mineRow.scores),
+          comment: mineRow.comment,
+          action: mineRow.action,
+          mergeWithId: mineRow.merge_with_id,
+        }
       : null,
     others: phase?.seeOthersScores
       ? reviews
           .filter((r) => r.reviewer_id !== ctx.actor.userId)
           .map((r) => ({ weighted: r.weighted, action: r.action, scores: scoresOf(r.scores) }))
       : null,
-    assigned: assignments.some((a) => a.proposal_id === proposal.id && a.reviewer_id === ctx.actor.userId),
+    assigned: assignments.some(
+      (a) => a.proposal_id === proposal.id && a.reviewer_id === ctx.actor.userId,
+    ),
   };
 }
 
@@ -237,7 +279,12 @@ export function anonymise(p: Proposal): Proposal {
   return {
     ...p,
     ownerId: null,
-    people: p.people.map((x, i) => ({ ...x, name: `${x.role} ${i + 1}`, email: null, organisation: '' })),
+    people: p.people.map((x, i) => ({
+      ...x,
+      name: `${x.role} ${i + 1}`,
+      email: null,
+      organisation: '',
+    })),
   };
 }
 
@@ -245,7 +292,8 @@ export async function submitReview(ctx: ServiceContext, proposalId: string, raw:
   const input = parseOrThrow(ReviewInput, raw);
   const { proposal, call } = await proposalAccess(ctx, proposalId);
   authorize(ctx, 'proposal.review', eventScope(call.eventId));
-  if (proposal.status !== 'submitted') throw new AppError('conflict', 'Only submitted proposals are reviewed.');
+  if (proposal.status !== 'submitted')
+    throw new AppError('conflict', 'Only submitted proposals are reviewed.');
   phaseOrThrow(call, ctx.clock.now());
   const me = ctx.actor.userId!;
   const errors = call.reviewCriteria
@@ -272,12 +320,17 @@ export async function submitReview(ctx: ServiceContext, proposalId: string, raw:
       new Set(conflicts.map((c) => conflictKey(c.proposal_id, c.reviewer_id))),
     )
   ) {
-    throw new AppError('conflict', 'You have a conflict of interest with this proposal and cannot review it.');
+    throw new AppError(
+      'conflict',
+      'You have a conflict of interest with this proposal and cannot review it.',
+    );
   }
   if (input.mergeWithId) {
     const other = await repo.findProposal(ctx.readDb, input.mergeWithId);
     if (!other || other.call_id !== call.id || other.id === proposal.id) {
-      throw AppError.validation([{ path: '/mergeWithId', message: 'Choose another proposal of this call.' }]);
+      throw AppError.validation([
+        { path: '/mergeWithId', message: 'Choose another proposal of this call.' },
+      ]);
     }
   }
   const weighted = weightedScore(input.scores, call.reviewCriteria);
@@ -323,7 +376,12 @@ export async function callRanking(ctx: ServiceContext, callId: string) {
   const live = new Set(proposals.map((p) => p.id));
   const scored = reviews
     .filter((r) => live.has(r.proposal_id))
-    .map((r) => ({ proposalId: r.proposal_id, reviewerId: r.reviewer_id, weighted: r.weighted, action: r.action }));
+    .map((r) => ({
+      proposalId: r.proposal_id,
+      reviewerId: r.reviewer_id,
+      weighted: r.weighted,
+      action: r.action,
+    }));
   const ranked = rankProposals(scored);
   const byId = new Map(proposals.map((p) => [p.id, p]));
   const rows: RankingRow[] = ranked.map((r) => {
@@ -375,12 +433,15 @@ export async function setDecision(ctx: ServiceContext, proposalId: string, raw: 
   const input = parseOrThrow(DecisionInput, raw);
   const { proposal, call } = await proposalAccess(ctx, proposalId);
   authorize(ctx, 'event.manage', eventScope(call.eventId));
-  if (proposal.status !== 'submitted') throw new AppError('conflict', 'Only submitted proposals get decisions.');
+  if (proposal.status !== 'submitted')
+    throw new AppError('conflict', 'Only submitted proposals get decisions.');
   if (proposal.decisionStatus === 'released') {
     throw new AppError('conflict', 'This decision was already released and cannot change.');
   }
   if (input.decision === 'merge' && !input.mergeWithId) {
-    throw AppError.validation([{ path: '/mergeWithId', message: 'Choose the proposal to merge with.' }]);
+    throw AppError.validation([
+      { path: '/mergeWithId', message: 'Choose the proposal to merge with.' },
+    ]);
   }
   const event = await loadEvent(ctx, call.eventId);
   return ctx.db.transaction().execute(async (trx) => {
@@ -394,17 +455,31 @@ export async function setDecision(ctx: ServiceContext, proposalId: string, raw: 
     });
     const reviews = await repo.reviewsOfProposal(trx, proposal.id);
     const comments = reviews.map((r) => r.comment.trim()).filter(Boolean);
-    const { subject, body } = letter(proposal, input.decision, input.note ?? '', comments, event.name);
+    const { subject, body } = letter(
+      proposal,
+      input.decision,
+      input.note ?? '',
+      comments,
+      event.name,
+    );
     const owner = proposal.ownerId ? await repo.findUserEmail(trx, proposal.ownerId) : undefined;
     const recipients = new Set<string>();
     if (owner) recipients.add(owner.email.toLowerCase());
     for (const p of proposal.people) {
-      if ((p.role === 'proposer' || p.role === 'co-proposer') && p.email) recipients.add(p.email.toLowerCase());
+      if ((p.role === 'proposer' || p.role === 'co-proposer') && p.email)
+        recipients.add(p.email.toLowerCase());
     }
     await repo.replaceHeldLetters(
       trx,
       proposal.id,
-      [...recipients].map((to) => ({ id: newId(), event_id: event.id, to_address: to, subject, body, created_at: now })),
+      [...recipients].map((to) => ({
+        id: newId(),
+        event_id: event.id,
+        to_address: to,
+        subject,
+        body,
+        created_at: now,
+      })),
     );
     await recordAudit(trx, ctx, {
       action: 'proposal.decide',
@@ -425,14 +500,25 @@ export async function releaseDecisions(ctx: ServiceContext, callId: string) {
       (p) => p.decision_status === 'pending',
     );
     const ids = new Set(pending.map((p) => p.id));
-    const letters = (await repo.outboxOf(trx, call.eventId, 'held')).filter((l) => ids.has(l.proposal_id));
+    const letters = (await repo.outboxOf(trx, call.eventId, 'held')).filter((l) =>
+      ids.has(l.proposal_id),
+    );
     for (const p of pending) {
       await repo.updateProposal(trx, p.id, { decision_status: 'released', released_at: now });
     }
     for (const l of letters) {
-      await ctx.mailer.queue(trx, { to: l.to_address, subject: l.subject, text: l.body, category: 'events.decision' });
+      await ctx.mailer.queue(trx, {
+        to: l.to_address,
+        subject: l.subject,
+        text: l.body,
+        category: 'events.decision',
+      });
     }
-    await repo.markLettersSent(trx, letters.map((l) => l.id), now);
+    await repo.markLettersSent(
+      trx,
+      letters.map((l) => l.id),
+      now,
+    );
     await recordAudit(trx, ctx, {
       action: 'call.release-decisions',
       entityType: 'call',

@@ -7,7 +7,11 @@ import { parseOrThrow } from '../../platform/validation.ts';
 import { authorize, isAllowed } from '../accounts/index.ts';
 import * as repo from './events.repository.ts';
 import { PlacementInput, ReportInput } from './events.schemas.ts';
-import type { EventSessionsTable, SessionPeopleTable, SessionReportsTable } from './events.table.ts';
+import type {
+  EventSessionsTable,
+  SessionPeopleTable,
+  SessionReportsTable,
+} from './events.table.ts';
 import { eventScope, loadCall, loadEvent } from './events.service.ts';
 import type { EventRecord } from './events.present.ts';
 import { checkPlacement, personKey, placement, type ScheduleConflict } from './schedule.ts';
@@ -53,7 +57,8 @@ export interface Session {
   isDemo: boolean;
 }
 
-const json = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : ((v as T) ?? fallback));
+const json = <T>(v: unknown, fallback: T): T =>
+  typeof v === 'string' ? (JSON.parse(v) as T) : ((v as T) ?? fallback);
 
 function toReport(row: Selectable<SessionReportsTable> | undefined): Report | null {
   if (!row) return null;
@@ -93,17 +98,29 @@ function toSession(
     reportDueAt: row.report_due_at,
     people: people
       .filter((p) => p.session_id === row.id)
-      .map((p) => ({ name: p.name, organisation: p.organisation, stakeholderGroup: p.stakeholder_group, role: p.role })),
+      .map((p) => ({
+        name: p.name,
+        organisation: p.organisation,
+        stakeholderGroup: p.stakeholder_group,
+        role: p.role,
+      })),
     report,
     reportOverdue: !report?.filedAt && !!row.report_due_at && row.report_due_at < now,
     isDemo: row.is_demo,
   };
 }
 
-async function sessionsOfEvent(ctx: ServiceContext, event: EventRecord, db = ctx.readDb): Promise<Session[]> {
+async function sessionsOfEvent(
+  ctx: ServiceContext,
+  event: EventRecord,
+  db = ctx.readDb,
+): Promise<Session[]> {
   const rows = await repo.sessionsOf(db, event.id);
   const ids = rows.map((r) => r.id);
-  const [people, reports] = await Promise.all([repo.sessionPeopleOf(db, ids), repo.reportsOf(db, ids)]);
+  const [people, reports] = await Promise.all([
+    repo.sessionPeopleOf(db, ids),
+    repo.reportsOf(db, ids),
+  ]);
   const now = ctx.clock.now();
   return rows.map((r) => toSession(r, event, people, reports, now));
 }
@@ -123,7 +140,11 @@ function describeConflict(c: ScheduleConflict): string {
  * Places a session in a room and slot: an accepted proposal becomes a session (its confirmed
  * people come along), or an existing session moves. Conflicts are refused with their reasons.
  */
-export async function placeSession(ctx: ServiceContext, eventId: string, raw: unknown): Promise<Session> {
+export async function placeSession(
+  ctx: ServiceContext,
+  eventId: string,
+  raw: unknown,
+): Promise<Session> {
   const input = parseOrThrow(PlacementInput, raw);
   const event = await loadEvent(ctx, eventId);
   authorize(ctx, 'event.manage', eventScope(event.id));
@@ -134,18 +155,33 @@ export async function placeSession(ctx: ServiceContext, eventId: string, raw: un
     ...(slot ? [] : [{ path: '/slotId', message: 'Choose a time slot of this event.' }]),
   ];
   if (!input.sessionId && !input.proposalId && !input.title) {
-    errors.push({ path: '/proposalId', message: 'Choose an accepted proposal, or give the session a title.' });
+    errors.push({
+      path: '/proposalId',
+      message: 'Choose an accepted proposal, or give the session a title.',
+    });
   }
   if (errors.length) throw AppError.validation(errors);
   return ctx.db.transaction().execute(async (trx) => {
     await repo.lockSessionsOfEvent(trx, event.id);
     const now = ctx.clock.now();
     const all = await sessionsOfEvent(ctx, event, trx);
-    const allPeople = await repo.sessionPeopleOf(trx, all.map((s) => s.id));
+    const allPeople = await repo.sessionPeopleOf(
+      trx,
+      all.map((s) => s.id),
+    );
     let sessionId = input.sessionId ?? null;
     let duration: number;
-    let people: Array<{ name: string; email: string | null; role: string; organisation: string; stakeholder_group: string | null }>;
-    let fresh: Omit<Selectable<EventSessionsTable>, 'room_id' | 'slot_id' | 'starts_at' | 'ends_at' | 'report_due_at'> | null = null;
+    let people: Array<{
+      name: string;
+      email: string | null;
+      role: string;
+      organisation: string;
+      stakeholder_group: string | null;
+    }>;
+    let fresh: Omit<
+      Selectable<EventSessionsTable>,
+      'room_id' | 'slot_id' | 'starts_at' | 'ends_at' | 'report_due_at'
+    > | null = null;
     if (sessionId) {
       const existing = all.find((s) => s.id === sessionId);
       if (!existing) throw AppError.notFound('The session');
@@ -155,17 +191,29 @@ export async function placeSession(ctx: ServiceContext, eventId: string, raw: un
       const proposal = await repo.findProposal(trx, input.proposalId);
       const call = proposal ? await loadCall(ctx, proposal.call_id, trx) : null;
       if (!proposal || !call || call.eventId !== event.id) {
-        throw AppError.validation([{ path: '/proposalId', message: 'Choose a proposal of this event.' }]);
+        throw AppError.validation([
+          { path: '/proposalId', message: 'Choose a proposal of this event.' },
+        ]);
       }
       if (proposal.decision !== 'accept' || proposal.status !== 'submitted') {
-        throw AppError.validation([{ path: '/proposalId', message: 'Only accepted proposals are scheduled.' }]);
+        throw AppError.validation([
+          { path: '/proposalId', message: 'Only accepted proposals are scheduled.' },
+        ]);
       }
       const already = all.find((s) => s.proposalId === proposal.id);
       if (already) sessionId = already.id;
       duration = input.durationMinutes ?? proposal.duration_minutes ?? 60;
       people = (await repo.peopleOf(trx, [proposal.id]))
-        .filter((p) => p.status === 'confirmed' && p.role !== 'proposer' && p.role !== 'co-proposer')
-        .map((p) => ({ name: p.name, email: p.email, role: p.role, organisation: p.organisation, stakeholder_group: p.stakeholder_group }));
+        .filter(
+          (p) => p.status === 'confirmed' && p.role !== 'proposer' && p.role !== 'co-proposer',
+        )
+        .map((p) => ({
+          name: p.name,
+          email: p.email,
+          role: p.role,
+          organisation: p.organisation,
+          stakeholder_group: p.stakeholder_group,
+        }));
       if (!already) {
         fresh = {
           id: newId(),
@@ -207,10 +255,16 @@ export async function placeSession(ctx: ServiceContext, eventId: string, raw: un
         roomId: s.roomId,
         startsAt: s.startsAt!,
         endsAt: s.endsAt!,
-        people: allPeople.filter((p) => p.session_id === s.id).map((p) => ({ key: personKey(p), name: p.name })),
+        people: allPeople
+          .filter((p) => p.session_id === s.id)
+          .map((p) => ({ key: personKey(p), name: p.name })),
       }));
     const conflicts = checkPlacement(
-      { id, durationMinutes: duration, people: people.map((p) => ({ key: personKey(p), name: p.name })) },
+      {
+        id,
+        durationMinutes: duration,
+        people: people.map((p) => ({ key: personKey(p), name: p.name })),
+      },
       slot!,
       room!.id,
       others,
@@ -219,7 +273,10 @@ export async function placeSession(ctx: ServiceContext, eventId: string, raw: un
       throw new AppError(
         'conflict',
         conflicts.map(describeConflict).join(' '),
-        conflicts.map((c) => ({ path: c.kind === 'room-booked' ? '/roomId' : '/slotId', message: describeConflict(c) })),
+        conflicts.map((c) => ({
+          path: c.kind === 'room-booked' ? '/roomId' : '/slotId',
+          message: describeConflict(c),
+        })),
       );
     }
     const at = placement(slot!, duration);
@@ -236,7 +293,10 @@ export async function placeSession(ctx: ServiceContext, eventId: string, raw: un
     };
     if (fresh) {
       await repo.insertSession(trx, { ...fresh, ...placed });
-      await repo.insertSessionPeople(trx, people.map((p, i) => ({ session_id: id, position: i, ...p })));
+      await repo.insertSessionPeople(
+        trx,
+        people.map((p, i) => ({ session_id: id, position: i, ...p })),
+      );
     } else {
       await repo.updateSession(trx, id, placed);
     }
@@ -248,7 +308,13 @@ export async function placeSession(ctx: ServiceContext, eventId: string, raw: un
       isPublic: true,
     });
     const [row] = (await repo.sessionsOf(trx, event.id)).filter((s) => s.id === id);
-    return toSession(row!, event, await repo.sessionPeopleOf(trx, [id]), await repo.reportsOf(trx, [id]), now);
+    return toSession(
+      row!,
+      event,
+      await repo.sessionPeopleOf(trx, [id]),
+      await repo.reportsOf(trx, [id]),
+      now,
+    );
   });
 }
 
@@ -266,7 +332,11 @@ export interface Programme {
 }
 
 /** The public programme: scheduled sessions by day (in the event's zone), filtered by room and theme. */
-export async function programme(ctx: ServiceContext, idOrSlug: string, filters: ProgrammeFilters = {}): Promise<Programme> {
+export async function programme(
+  ctx: ServiceContext,
+  idOrSlug: string,
+  filters: ProgrammeFilters = {},
+): Promise<Programme> {
   const event = await loadEvent(ctx, idOrSlug);
   const sessions = await sessionsOfEvent(ctx, event);
   const scheduled = sessions.filter((s) => s.startsAt && s.endsAt);
@@ -281,7 +351,9 @@ export async function programme(ctx: ServiceContext, idOrSlug: string, filters: 
   }
   return {
     event,
-    days: [...days].sort(([a], [b]) => a.localeCompare(b)).map(([day, list]) => ({ day, sessions: list })),
+    days: [...days]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, list]) => ({ day, sessions: list })),
     unscheduled: sessions.length - scheduled.length,
     themes,
   };
@@ -292,7 +364,11 @@ export function programmeDays(p: Programme): string[] {
   return p.days.map((d) => d.day);
 }
 
-export async function getSession(ctx: ServiceContext, eventIdOrSlug: string, sessionId: string): Promise<{ event: EventRecord; session: Session }> {
+export async function getSession(
+  ctx: ServiceContext,
+  eventIdOrSlug: string,
+  sessionId: string,
+): Promise<{ event: EventRecord; session: Session }> {
   if (!isUuid(sessionId)) throw AppError.notFound('The session');
   const event = await loadEvent(ctx, eventIdOrSlug);
   const session = (await sessionsOfEvent(ctx, event)).find((s) => s.id === sessionId);
@@ -321,7 +397,11 @@ export async function getScheduledSession(ctx: ServiceContext, id: string) {
     endsAt: row.ends_at,
     room: event.rooms.find((r) => r.id === row.room_id)?.name ?? null,
     timeZone: event.timeZone,
-    speakers: people.map((p) => ({ name: p.name, stakeholderGroup: p.stakeholder_group, role: p.role })),
+    speakers: people.map((p) => ({
+      name: p.name,
+      stakeholderGroup: p.stakeholder_group,
+      role: p.role,
+    })),
   };
 }
 
@@ -336,7 +416,11 @@ export interface SessionFigures {
 }
 
 /** For the live module: figures from a live session, kept beside the rapporteur's report. */
-export async function recordSessionFigures(ctx: ServiceContext, sessionId: string, figures: SessionFigures) {
+export async function recordSessionFigures(
+  ctx: ServiceContext,
+  sessionId: string,
+  figures: SessionFigures,
+) {
   const row = isUuid(sessionId) ? await repo.findSession(ctx.readDb, sessionId) : undefined;
   if (!row) throw AppError.notFound('The session');
   authorize(ctx, 'session.moderate', eventScope(row.event_id));
@@ -346,20 +430,42 @@ export async function recordSessionFigures(ctx: ServiceContext, sessionId: strin
     const now = ctx.clock.now();
     await repo.upsertReport(
       trx,
-      { session_id: sessionId, author_id: null, live_figures: text, participation: '{}', onsite_attendance: null, online_attendance: null, filed_at: null, updated_at: now },
+      {
+        session_id: sessionId,
+        author_id: null,
+        live_figures: text,
+        participation: '{}',
+        onsite_attendance: null,
+        online_attendance: null,
+        filed_at: null,
+        updated_at: now,
+      },
       { live_figures: text, updated_at: now },
     );
-    await recordAudit(trx, ctx, { action: 'session.figures', entityType: 'session', entityId: sessionId, after: figures });
+    await recordAudit(trx, ctx, {
+      action: 'session.figures',
+      entityType: 'session',
+      entityId: sessionId,
+      after: figures,
+    });
   });
 }
 
 /** Who may file a session's report: organisers, rapporteurs of the event, or the session's own rapporteur. */
-async function mayReport(ctx: ServiceContext, row: Selectable<EventSessionsTable>): Promise<boolean> {
+async function mayReport(
+  ctx: ServiceContext,
+  row: Selectable<EventSessionsTable>,
+): Promise<boolean> {
   if (isAllowed(ctx, 'session.report', eventScope(row.event_id))) return true;
   if (!ctx.actor.userId) return false;
   const user = await repo.findUserEmail(ctx.readDb, ctx.actor.userId);
   const people = await repo.sessionPeopleOf(ctx.readDb, [row.id]);
-  return !!user && people.some((p) => p.role === 'rapporteur' && p.email?.toLowerCase() === user.email.toLowerCase());
+  return (
+    !!user &&
+    people.some(
+      (p) => p.role === 'rapporteur' && p.email?.toLowerCase() === user.email.toLowerCase(),
+    )
+  );
 }
 
 export async function canFileReport(ctx: ServiceContext, sessionId: string): Promise<boolean> {
@@ -372,8 +478,10 @@ export async function fileReport(ctx: ServiceContext, sessionId: string, raw: un
   const input = parseOrThrow(ReportInput, raw);
   const row = isUuid(sessionId) ? await repo.findSession(ctx.readDb, sessionId) : undefined;
   if (!row) throw AppError.notFound('The session');
-  if (!ctx.actor.userId && ctx.actor.via !== 'system') throw new AppError('unauthenticated', 'Please sign in to do this.');
-  if (!(await mayReport(ctx, row))) throw AppError.forbidden('Only the session’s rapporteur or the organisers file its report.');
+  if (!ctx.actor.userId && ctx.actor.via !== 'system')
+    throw new AppError('unauthenticated', 'Please sign in to do this.');
+  if (!(await mayReport(ctx, row)))
+    throw AppError.forbidden('Only the session’s rapporteur or the organisers file its report.');
   if (!row.starts_at) throw new AppError('conflict', 'A report is filed for a scheduled session.');
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
@@ -408,21 +516,33 @@ export async function fileReport(ctx: ServiceContext, sessionId: string, raw: un
 export async function agenda(ctx: ServiceContext, eventIdOrSlug: string): Promise<Set<string>> {
   if (!ctx.actor.userId) return new Set();
   const event = await loadEvent(ctx, eventIdOrSlug);
-  return new Set((await repo.agendaOf(ctx.readDb, ctx.actor.userId, event.id)).map((r) => r.session_id));
+  return new Set(
+    (await repo.agendaOf(ctx.readDb, ctx.actor.userId, event.id)).map((r) => r.session_id),
+  );
 }
 
 export async function setAgenda(ctx: ServiceContext, sessionId: string, add: boolean) {
-  if (!ctx.actor.userId) throw new AppError('unauthenticated', 'Please sign in to keep a personal agenda.');
+  if (!ctx.actor.userId)
+    throw new AppError('unauthenticated', 'Please sign in to keep a personal agenda.');
   const row = isUuid(sessionId) ? await repo.findSession(ctx.readDb, sessionId) : undefined;
   if (!row || !row.starts_at) throw AppError.notFound('The session');
   await ctx.db.transaction().execute(async (trx) => {
     if (add) await repo.addAgendaItem(trx, ctx.actor.userId!, sessionId, ctx.clock.now());
     else await repo.removeAgendaItem(trx, ctx.actor.userId!, sessionId);
-    await recordAudit(trx, ctx, { action: add ? 'agenda.add' : 'agenda.remove', entityType: 'session', entityId: sessionId });
+    await recordAudit(trx, ctx, {
+      action: add ? 'agenda.add' : 'agenda.remove',
+      entityType: 'session',
+      entityId: sessionId,
+    });
   });
 }
 
-export function calendarOf(ctx: ServiceContext, event: EventRecord, sessions: readonly Session[], name: string): string {
+export function calendarOf(
+  ctx: ServiceContext,
+  event: EventRecord,
+  sessions: readonly Session[],
+  name: string,
+): string {
   return buildCalendar({
     name,
     timeZone: event.timeZone,

@@ -25,7 +25,12 @@ export type ScheduleConflict =
 export function personKey(p: { email?: string | null; name: string }): string {
   const email = p.email?.trim().toLowerCase();
   if (email) return email;
-  return p.name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return p.name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function overlaps(a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; endsAt: Date }) {
@@ -53,7 +58,11 @@ export function checkPlacement(
   const conflicts: ScheduleConflict[] = [];
   const slotMinutes = minutesBetween(slot.startsAt, slot.endsAt);
   if (session.durationMinutes > slotMinutes) {
-    conflicts.push({ kind: 'slot-too-short', slotMinutes, sessionMinutes: session.durationMinutes });
+    conflicts.push({
+      kind: 'slot-too-short',
+      slotMinutes,
+      sessionMinutes: session.durationMinutes,
+    });
   }
   const at = placement(slot, session.durationMinutes);
   const keys = new Map(session.people.map((p) => [p.key, p.name]));
@@ -65,7 +74,12 @@ export function checkPlacement(
     for (const person of other.people) {
       const name = keys.get(person.key);
       if (name !== undefined) {
-        conflicts.push({ kind: 'person-busy', person: name, otherId: other.id, otherTitle: other.title });
+        conflicts.push({
+          kind: 'person-busy',
+          person: name,
+          otherId: other.id,
+          otherTitle: other.title,
+        });
       }
     }
   }

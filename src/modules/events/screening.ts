@@ -40,11 +40,7 @@ export interface ScreeningFacts {
 }
 
 export type ScreeningRule =
-  | 'requiredFields'
-  | 'confirmedSpeakers'
-  | 'genderDiversity'
-  | 'onsite'
-  | 'previousReport';
+  'requiredFields' | 'confirmedSpeakers' | 'genderDiversity' | 'onsite' | 'previousReport';
 
 export interface ScreeningOutcome {
   rule: ScreeningRule;
@@ -99,7 +95,12 @@ export function screen(config: ScreeningConfig, facts: ScreeningFacts): Screenin
   if (config.minConfirmedSpeakers > 0) {
     const have = confirmed.filter((p) => p.role === 'speaker').length;
     const need = config.minConfirmedSpeakers;
-    outcomes.push({ rule: 'confirmedSpeakers', outcome: have >= need ? 'pass' : 'fail', have, need });
+    outcomes.push({
+      rule: 'confirmedSpeakers',
+      outcome: have >= need ? 'pass' : 'fail',
+      have,
+      need,
+    });
   }
   if (config.genderDiversity) {
     outcomes.push({ rule: 'genderDiversity', outcome: facts.genderDiverse ? 'pass' : 'fail' });
@@ -112,7 +113,13 @@ export function screen(config: ScreeningConfig, facts: ScreeningFacts): Screenin
       ...(config.onsiteModerator && !moderatorOnsite ? ['onsite-moderator'] : []),
       ...(have < need ? ['speakers'] : []),
     ];
-    outcomes.push({ rule: 'onsite', outcome: missing.length ? 'fail' : 'pass', have, need, missing });
+    outcomes.push({
+      rule: 'onsite',
+      outcome: missing.length ? 'fail' : 'pass',
+      have,
+      need,
+      missing,
+    });
   }
   if (config.previousReport) {
     const undeclaredReport =

@@ -100,7 +100,11 @@ function icalLocal(instant: Date, timeZone: string): string {
 }
 
 /** Offset transitions of `timeZone` between two instants, found by scanning days then bisecting. */
-export function transitions(timeZone: string, from: Date, to: Date): Array<{ at: Date; before: number; after: number }> {
+export function transitions(
+  timeZone: string,
+  from: Date,
+  to: Date,
+): Array<{ at: Date; before: number; after: number }> {
   const found: Array<{ at: Date; before: number; after: number }> = [];
   const day = 86_400_000;
   let t = from.getTime();
@@ -136,7 +140,13 @@ export function vtimezone(timeZone: string, around: readonly Date[] = [new Date(
   const list = transitions(timeZone, from, to);
   if (list.length === 0) {
     const offset = formatOffset(offsetMinutes(from, timeZone));
-    lines.push('BEGIN:STANDARD', 'DTSTART:19700101T000000', `TZOFFSETFROM:${offset}`, `TZOFFSETTO:${offset}`, 'END:STANDARD');
+    lines.push(
+      'BEGIN:STANDARD',
+      'DTSTART:19700101T000000',
+      `TZOFFSETFROM:${offset}`,
+      `TZOFFSETTO:${offset}`,
+      'END:STANDARD',
+    );
   } else {
     const first = list[0]!;
     // The offset in force before the first transition, from the start of the window.
