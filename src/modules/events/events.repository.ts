@@ -1,0 +1,585 @@
+import type { Insertable, Updateable } from 'kysely';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type {
+  CallsTable,
+  EventsTable,
+  EventSessionsTable,
+  ProposalPeopleTable,
+  ProposalsTable,
+  ReviewPhasesTable,
+  SessionReportsTable,
+} from './events.table.ts';
+
+// Events, rooms, slots, calls and phases -----------------------------------------------------
+
+export function listEvents(db: Db, limit: number, offset: number) {
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .orderBy('starts_on', 'desc')
+    .orderBy('name')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function countEvents(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export function findEventById(db: Db, id: string) {
+  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findEventBySlug(db: Db, slug: string) {
+  return db.selectFrom('events').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function insertEvent(db: Db, row: Insertable<EventsTable>) {
+  return db.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function roomsOf(db: Db, eventId: string) {
+  return db
+    .selectFrom('event_rooms')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('position')
+    .orderBy('name')
+    .execute();
+}
+
+export function insertRooms(
+  db: Db,
+  rows: Array<{
+    id: string;
+    event_id: string;
+    name: string;
+    capacity: number | null;
+    position: number;
+  }>,
+) {
+  if (rows.length === 0) return Promise.resolve([]);
+  return db.insertInto('event_rooms').values(rows).returningAll().execute();
+}
+
+export function slotsOf(db: Db, eventId: string) {
+  return db
+    .selectFrom('event_slots')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('starts_at')
+    .execute();
+}
+
+export function insertSlots(
+  db: Db,
+  rows: Array<{ id: string; event_id: string; starts_at: Date; ends_at: Date }>,
+) {
+  if (rows.length === 0) return Promise.resolve([]);
+  return db.insertInto('event_slots').values(rows).returningAll().execute();
+}
+
+export function callsOf(db: Db, eventId: string) {
+  return db
+    .selectFrom('calls')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('opens_at')
+    .execute();
+}
+
+export function callsOfEvents(db: Db, eventIds: readonly string[]) {
+  if (eventIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('calls').selectAll().where('event_id', 'in', eventIds).execute();
+}
+
+export function findCall(db: Db, id: string) {
+  return db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function insertCall(db: Db, row: Insertable<CallsTable>) {
+  return db.insertInto('calls').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function phasesOf(db: Db, callIds: readonly string[]) {
+  if (callIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('review_phases')
+    .selectAll()
+    .where('call_id', 'in', callIds)
+    .orderBy('starts_at')
+    .execute();
+}
+
+export function insertPhase(db: Db, row: Insertable<ReviewPhasesTable>) {
+  return db.insertInto('review_phases').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+// Proposals and people -----------------------------------------------------------------------
+
+export function findProposal(db: Db, id: string) {
+  return db.selectFrom('proposals').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function lockProposal(db: Db, id: string) {
+  return db.selectFrom('proposals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function proposalsOfCall(db: Db, callId: string, statuses?: readonly string[]) {
+  let q = db.selectFrom('proposals').selectAll().where('call_id', '=', callId);
+  if (statuses?.length) q = q.where('status', 'in', statuses as never);
+  return q.orderBy('created_at').execute();
+}
+
+export function proposalsOfOwner(db: Db, ownerId: string) {
+  return db
+    .selectFrom('proposals')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .orderBy('updated_at', 'desc')
+    .execute();
+}
+
+export function proposalsByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('proposals').selectAll().where('id', 'in', ids).execute();
+}
+
+export function insertProposal(db: Db, row: Insertable<ProposalsTable>) {
+  return db.insertInto('proposals').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateProposal(db: Db, id: string, patch: Updateable<ProposalsTable>) {
+  return db
+    .updateTable('proposals')
+    .set(patch)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function peopleOf(db: Db, proposalIds: readonly string[]) {
+  if (proposalIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('proposal_people')
+    .selectAll()
+    .where('proposal_id', 'in', proposalIds)
+    .orderBy('proposal_id')
+    .orderBy('role')
+    .orderBy('position')
+    .execute();
+}
+
+export function insertPeople(db: Db, rows: Insertable<ProposalPeopleTable>[]) {
+  if (rows.length === 0) return Promise.resolve();
+  return db
+    .insertInto('proposal_people')
+    .values(rows)
+    .execute()
+    .then(() => undefined);
+}
+
+export function updatePerson(db: Db, id: string, patch: Updateable<ProposalPeopleTable>) {
+  return db.updateTable('proposal_people').set(patch).where('id', '=', id).execute();
+}
+
+export function deletePeople(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve();
+  return db
+    .deleteFrom('proposal_people')
+    .where('id', 'in', ids)
+    .execute()
+    .then(() => undefined);
+}
+
+export function findPersonByToken(db: Db, tokenHash: string) {
+  return db
+    .selectFrom('proposal_people')
+    .selectAll()
+    .where('invite_token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/** Sessions of earlier events whose proposal named one of these emails or owners as proposers. */
+export function earlierSessionsOf(
+  db: Db,
+  options: { emails: readonly string[]; ownerId: string | null; beforeEventId: string },
+) {
+  const emails = options.emails.map((e) => e.toLowerCase());
+  return db
+    .selectFrom('event_sessions as s')
+    .innerJoin('proposals as p', 'p.id', 's.proposal_id')
+    .leftJoin('session_reports as r', 'r.session_id', 's.id')
+    .select(['s.id', 's.report_due_at', 'r.filed_at'])
+    .where('s.event_id', '!=', options.beforeEventId)
+    .where((eb) =>
+      eb.or([
+        ...(options.ownerId ? [eb('p.owner_id', '=', options.ownerId)] : []),
+        ...(emails.length
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('proposal_people as pp')
+                  .select('pp.id')
+                  .whereRef('pp.proposal_id', '=', 'p.id')
+                  .where('pp.role', 'in', ['proposer', 'co-proposer'])
+                  .where(sql<string>`lower(pp.email)`, 'in', emails),
+              ),
+            ]
+          : []),
+      ]),
+    )
+    .execute();
+}
+
+// Reviewers, assignments, conflicts and reviews ----------------------------------------------
+
+export function reviewersOf(db: Db, eventId: string) {
+  return db
+    .selectFrom('event_reviewers as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.user_id', 'r.stakeholder_group', 'r.organisation', 'u.display_name', 'u.email'])
+    .where('r.event_id', '=', eventId)
+    .orderBy('u.display_name')
+    .execute();
+}
+
+export function upsertReviewer(
+  db: Db,
+  row: { event_id: string; user_id: string; stakeholder_group: string; organisation: string },
+) {
+  return db
+    .insertInto('event_reviewers')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['event_id', 'user_id']).doUpdateSet({
+        stakeholder_group: row.stakeholder_group,
+        organisation: row.organisation,
+      }),
+    )
+    .execute();
+}
+
+export function assignmentsOfCall(db: Db, callId: string) {
+  return db
+    .selectFrom('review_assignments as a')
+    .innerJoin('proposals as p', 'p.id', 'a.proposal_id')
+    .select(['a.proposal_id', 'a.reviewer_id'])
+    .where('p.call_id', '=', callId)
+    .execute();
+}
+
+export async function insertAssignments(
+  db: Db,
+  rows: Array<{ proposal_id: string; reviewer_id: string }>,
+  at: Date,
+) {
+  // One statement per thousand rows keeps parameters under the protocol's limit.
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('review_assignments')
+      .values(rows.slice(i, i + 1000).map((r) => ({ ...r, assigned_at: at })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+export function deleteAssignment(db: Db, proposalId: string, reviewerId: string) {
+  return db
+    .deleteFrom('review_assignments')
+    .where('proposal_id', '=', proposalId)
+    .where('reviewer_id', '=', reviewerId)
+    .execute();
+}
+
+export function conflictsOfCall(db: Db, callId: string) {
+  return db
+    .selectFrom('review_conflicts as c')
+    .innerJoin('proposals as p', 'p.id', 'c.proposal_id')
+    .select(['c.proposal_id', 'c.reviewer_id'])
+    .where('p.call_id', '=', callId)
+    .execute();
+}
+
+export function insertConflict(
+  db: Db,
+  row: { proposal_id: string; reviewer_id: string; reason: string; declared_at: Date },
+) {
+  return db
+    .insertInto('review_conflicts')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export function reviewsOfCall(db: Db, callId: string) {
+  return db
+    .selectFrom('reviews as r')
+    .innerJoin('proposals as p', 'p.id', 'r.proposal_id')
+    .innerJoin('users as u', 'u.id', 'r.reviewer_id')
+    .selectAll('r')
+    .select('u.display_name as reviewer_name')
+    .where('p.call_id', '=', callId)
+    .orderBy('r.created_at')
+    .execute();
+}
+
+export function reviewsOfProposal(db: Db, proposalId: string) {
+  return db
+    .selectFrom('reviews as r')
+    .innerJoin('users as u', 'u.id', 'r.reviewer_id')
+    .selectAll('r')
+    .select('u.display_name as reviewer_name')
+    .where('r.proposal_id', '=', proposalId)
+    .orderBy('r.created_at')
+    .execute();
+}
+
+export function upsertReview(
+  db: Db,
+  row: {
+    id: string;
+    proposal_id: string;
+    reviewer_id: string;
+    scores: string;
+    weighted: number;
+    comment: string;
+    action: 'accept' | 'reject' | 'merge' | 'revise';
+    merge_with_id: string | null;
+    created_at: Date;
+    updated_at: Date;
+  },
+) {
+  return db
+    .insertInto('reviews')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['proposal_id', 'reviewer_id']).doUpdateSet({
+        scores: row.scores,
+        weighted: row.weighted,
+        comment: row.comment,
+        action: row.action,
+        merge_with_id: row.merge_with_id,
+        updated_at: row.updated_at,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+// Decision outbox ----------------------------------------------------------------------------
+
+export function outboxOf(db: Db, eventId: string, status?: 'held' | 'sent') {
+  let q = db.selectFrom('event_outbox').selectAll().where('event_id', '=', eventId);
+  if (status) q = q.where('status', '=', status);
+  return q.orderBy('created_at').execute();
+}
+
+export async function replaceHeldLetters(
+  db: Db,
+  proposalId: string,
+  rows: Array<{
+    id: string;
+    event_id: string;
+    to_address: string;
+    subject: string;
+    body: string;
+    created_at: Date;
+  }>,
+) {
+  await db
+    .deleteFrom('event_outbox')
+    .where('proposal_id', '=', proposalId)
+    .where('status', '=', 'held')
+    .execute();
+  if (rows.length) {
+    await db
+      .insertInto('event_outbox')
+      .values(rows.map((r) => ({ ...r, proposal_id: proposalId })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+export function markLettersSent(db: Db, ids: readonly string[], at: Date) {
+  if (ids.length === 0) return Promise.resolve();
+  return db
+    .updateTable('event_outbox')
+    .set({ status: 'sent', sent_at: at })
+    .where('id', 'in', ids)
+    .execute()
+    .then(() => undefined);
+}
+
+// Sessions, people, reports and agendas ------------------------------------------------------
+
+export function sessionsOf(db: Db, eventId: string) {
+  return db
+    .selectFrom('event_sessions')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('starts_at')
+    .orderBy('title')
+    .execute();
+}
+
+export function findSession(db: Db, id: string) {
+  return db.selectFrom('event_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function lockSessionsOfEvent(db: Db, eventId: string) {
+  // Placements are checked against every other session: serialise them per event.
+  return db.selectFrom('events').select('id').where('id', '=', eventId).forUpdate().execute();
+}
+
+export function insertSession(db: Db, row: Insertable<EventSessionsTable>) {
+  return db.insertInto('event_sessions').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateSession(db: Db, id: string, patch: Updateable<EventSessionsTable>) {
+  return db
+    .updateTable('event_sessions')
+    .set(patch)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function sessionPeopleOf(db: Db, sessionIds: readonly string[]) {
+  if (sessionIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('session_people')
+    .selectAll()
+    .where('session_id', 'in', sessionIds)
+    .orderBy('session_id')
+    .orderBy('position')
+    .execute();
+}
+
+export function insertSessionPeople(
+  db: Db,
+  rows: Array<{
+    session_id: string;
+    position: number;
+    role: string;
+    name: string;
+    email: string | null;
+    organisation: string;
+    stakeholder_group: string | null;
+  }>,
+) {
+  if (rows.length === 0) return Promise.resolve();
+  return db
+    .insertInto('session_people')
+    .values(rows)
+    .execute()
+    .then(() => undefined);
+}
+
+export function reportsOf(db: Db, sessionIds: readonly string[]) {
+  if (sessionIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('session_reports')
+    .selectAll()
+    .where('session_id', 'in', sessionIds)
+    .execute();
+}
+
+export function upsertReport(
+  db: Db,
+  row: Insertable<SessionReportsTable> & { session_id: string },
+  update: Updateable<SessionReportsTable>,
+) {
+  return db
+    .insertInto('session_reports')
+    .values(row)
+    .onConflict((oc) => oc.column('session_id').doUpdateSet(update))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function agendaOf(db: Db, userId: string, eventId: string) {
+  return db
+    .selectFrom('agenda_items as a')
+    .innerJoin('event_sessions as s', 's.id', 'a.session_id')
+    .select('a.session_id')
+    .where('a.user_id', '=', userId)
+    .where('s.event_id', '=', eventId)
+    .execute();
+}
+
+export function addAgendaItem(db: Db, userId: string, sessionId: string, at: Date) {
+  return db
+    .insertInto('agenda_items')
+    .values({ user_id: userId, session_id: sessionId, added_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export function removeAgendaItem(db: Db, userId: string, sessionId: string) {
+  return db
+    .deleteFrom('agenda_items')
+    .where('user_id', '=', userId)
+    .where('session_id', '=', sessionId)
+    .execute();
+}
+
+export function findUserEmail(db: Db, userId: string) {
+  return db
+    .selectFrom('users')
+    .select(['email', 'display_name'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** Demo data only: record the answers fictional people would have given through their links. */
+export function demoConfirmPeople(
+  db: Db,
+  proposalId: string,
+  answers: Array<{
+    role: string;
+    position: number;
+    gender: string | null;
+    firstTime: boolean | null;
+  }>,
+  at: Date,
+) {
+  return Promise.all(
+    answers.map((a) =>
+      db
+        .updateTable('proposal_people')
+        .set({
+          status: 'confirmed',
+          gender: a.gender,
+          first_time: a.firstTime,
+          invite_token_hash: null,
+          responded_at: at,
+        })
+        .where('proposal_id', '=', proposalId)
+        .where('role', '=', a.role)
+        .where('position', '=', a.position)
+        .execute(),
+    ),
+  );
+}
+
+export function markDemo(db: Db, eventId: string) {
+  return Promise.all([
+    db
+      .updateTable('proposals')
+      .set({ is_demo: true })
+      .where('call_id', 'in', db.selectFrom('calls').select('id').where('event_id', '=', eventId))
+      .execute(),
+    db
+      .updateTable('event_sessions')
+      .set({ is_demo: true })
+      .where('event_id', '=', eventId)
+      .execute(),
+  ]);
+}

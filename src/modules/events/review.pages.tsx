@@ -1,0 +1,628 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { sendPage, useView } from '../../web/view.tsx';
+import {
+  ErrorSummary,
+  PostForm,
+  SelectField,
+  TextArea,
+  TextField,
+  errorsByField,
+  type FormErrors,
+} from '../../web/components/form.tsx';
+import { TAXONOMIES } from '../reference/index.ts';
+import * as review from './review.service.ts';
+import * as schedule from './schedule.service.ts';
+import { loadEvent, canManageEvent } from './events.service.ts';
+import { REVIEW_ACTIONS, SCORE_MAX, SCORE_MIN } from './events.ts';
+import type { Call, EventRecord } from './events.present.ts';
+import { attempt, DemoNotice, redirect, str, useEventTime } from './pages.shared.tsx';
+
+function pickCall(event: EventRecord, id: string | undefined): Call {
+  const call = event.calls.find((c) => c.id === id) ?? event.calls[event.calls.length - 1];
+  if (!call) throw new Error('no call');
+  return call;
+}
+
+function ReviewQueue(props: {
+  event: EventRecord;
+  call: Call;
+  next: string | null;
+  assigned: Awaited<ReturnType<typeof review.myAssignments>>;
+}) {
+  const view = useView();
+  const { t } = view;
+  return (
+    <>
+      <h1>{t('events.review.title', { name: props.event.name })}</h1>
+      <DemoNotice event={props.event} />
+      {props.next ? (
+        <p>
+          <a class="button" href={view.href(`/proposals/${props.next}/review`)}>
+            {t('events.review.next')}
+          </a>
+        </p>
+      ) : (
+        <p>{t('events.review.none')}</p>
+      )}
+      <h2>{t('events.review.assigned')}</h2>
+      <ul>
+        {props.assigned.map((a) => (
+          <li key={a.proposalId}>
+            <a href={view.href(`/proposals/${a.proposalId}/review`)}>{a.title}</a> –{' '}
+            {a.reviewed ? t('events.review.done') : t('events.review.todo')}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function ReviewForm(props: { view: review.ReviewView; errors: FormErrors; formError?: string }) {
+  const view = useView();
+  const { t } = view;
+  const { proposal: p, call, own } = props.view;
+  const errors = { ...props.errors, ...(props.formError ? { _form: props.formError } : {}) };
+  return (
+    <>
+      <h1>{p.title}</h1>
+      {props.view.blind ? <p class="notice">{t('events.review.blind')}</p> : null}
+      <ErrorSummary errors={errors} />
+      <h2>{t('events.editor.content')}</h2>
+      <p>{p.content}</p>
+      <h2>{t('events.editor.relevance')}</h2>
+      <p>{p.relevance}</p>
+      <h2>{t('events.editor.policyQuestion')}</h2>
+      <p>{p.policyQuestion}</p>
+      <h2>{t('events.editor.people')}</h2>
+      <ul>
+        {p.people.map((x) => (
+          <li key={x.id}>
+            {t(`events.role.${x.role}`)}: {x.name}
+            {x.organisation ? `, ${x.organisation}` : ''}
+            {x.stakeholderGroup
+              ? ` (${TAXONOMIES.stakeholderGroup.find((g) => g.code === x.stakeholderGroup)?.label})`
+              : ''}
+          </li>
+        ))}
+      </ul>
+      {props.view.others ? (
+        <section>
+          <h2>{t('events.review.others')}</h2>
+          <ul>
+            {props.view.others.map((o, i) => (
+              <li key={i}>
+                {o.weighted} · {t(`events.decision.${o.action}`)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <PostForm action={`/proposals/${p.id}/review`}>
+        <h2>{t('events.review.scores')}</h2>
+        {call.reviewCriteria.map((c) => (
+          <SelectField
+            key={c.code}
+            name={`score.${c.code}`}
+            label={t('events.review.criterion', {
+              name: t(`events.criterion.${c.code}`),
+              weight: c.weight,
+            })}
+            value={own?.scores[c.code] !== undefined ? String(own.scores[c.code]) : ''}
+            emptyLabel={t('events.editor.choose')}
+            options={Array.from({ length: SCORE_MAX - SCORE_MIN + 1 }, (_, i) => ({
+              value: String(i + SCORE_MIN),
+              label: String(i + SCORE_MIN),
+            }))}
+            errors={errors}
+          />
+        ))}
+        <SelectField
+          name="action"
+          label={t('events.review.action')}
+          value={own?.action ?? ''}
+          emptyLabel={t('events.editor.choose')}
+          options={REVIEW_ACTIONS.map((a) => ({ value: a, label: t(`events.decision.${a}`) }))}
+          errors={errors}
+        />
+        <TextField
+          name="mergeWithId"
+          label={t('events.review.mergeWith')}
+          value={own?.mergeWithId ?? ''}
+          errors={errors}
+        />
+        <TextArea
+          name="comment"
+          label={t('events.review.comment')}
+          hint={t('events.review.commentHint')}
+          value={own?.comment ?? ''}
+          errors={errors}
+          maxLength={5000}
+        />
+        <button type="submit">{t('events.review.save')}</button>
+      </PostForm>
+      <PostForm action={`/proposals/${p.id}/conflict`}>
+        <TextField name="reason" label={t('events.review.conflictReason')} maxLength={500} />
+        <button type="submit" class="secondary">
+          {t('events.review.conflict')}
+        </button>
+      </PostForm>
+    </>
+  );
+}
+
+function Manage(props: {
+  event: EventRecord;
+  call: Call;
+  ranking: Awaited<ReturnType<typeof review.callRanking>>;
+  reviewers: review.Reviewer[];
+  outbox: Awaited<ReturnType<typeof review.eventOutbox>>;
+  sessions: schedule.Session[];
+  message?: string;
+  errors: FormErrors;
+}) {
+  const view = useView();
+  const { t } = view;
+  const time = useEventTime(props.event.timeZone);
+  const base = `/events/${props.event.slug}/manage`;
+  const accepted = props.ranking.rows.filter((r) => r.decision === 'accept');
+  return (
+    <>
+      <h1>{t('events.manage.title', { name: props.event.name })}</h1>
+      <DemoNotice event={props.event} />
+      <ErrorSummary errors={props.errors} />
+      {props.message ? (
+        <p class="notice" role="status">
+          {props.message}
+        </p>
+      ) : null}
+      <section>
+        <h2>{t('events.manage.reviewers')}</h2>
+        <ul>
+          {props.reviewers.map((r) => (
+            <li key={r.userId}>
+              {r.name} –{' '}
+              {TAXONOMIES.stakeholderGroup.find((g) => g.code === r.stakeholderGroup)?.label}
+              {r.organisation ? `, ${r.organisation}` : ''}
+            </li>
+          ))}
+        </ul>
+        <PostForm action={`${base}/reviewers?call=${props.call.id}`}>
+          <TextField
+            name="email"
+            label={t('events.editor.email')}
+            type="email"
+            errors={props.errors}
+          />
+          <SelectField
+            name="stakeholderGroup"
+            label={t('events.editor.stakeholderGroup')}
+            options={TAXONOMIES.stakeholderGroup.map((g) => ({ value: g.code, label: g.label }))}
+            errors={props.errors}
+          />
+          <TextField
+            name="organisation"
+            label={t('events.editor.organisation')}
+            errors={props.errors}
+          />
+          <button type="submit">{t('events.manage.addReviewer')}</button>
+        </PostForm>
+        <PostForm action={`${base}/assign?call=${props.call.id}`}>
+          <button type="submit">
+            {t('events.manage.assign', { count: props.call.reviewsPerProposal })}
+          </button>
+        </PostForm>
+      </section>
+      <section>
+        <h2>{t('events.manage.ranking')}</h2>
+        <table>
+          <caption class="visually-hidden">{t('events.manage.ranking')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('events.manage.rank')}</th>
+              <th scope="col">{t('events.editor.title')}</th>
+              <th scope="col">{t('events.manage.reviews')}</th>
+              <th scope="col">{t('events.manage.raw')}</th>
+              <th scope="col">{t('events.manage.normalised')}</th>
+              <th scope="col">{t('events.manage.decision')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.ranking.rows.map((r) => (
+              <tr key={r.proposalId}>
+                <td>{r.rank}</td>
+                <td>
+                  <a href={view.href(`/proposals/${r.proposalId}`)}>{r.title}</a>
+                </td>
+                <td>{r.reviews}</td>
+                <td>{r.raw.toFixed(2)}</td>
+                <td>{r.normalised.toFixed(2)}</td>
+                <td>
+                  {r.decisionStatus === 'released' ? (
+                    t(`events.decision.${r.decision}`)
+                  ) : (
+                    <PostForm
+                      action={`${base}/decide/${r.proposalId}?call=${props.call.id}`}
+                      class="inline"
+                    >
+                      <label for={`decision-${r.proposalId}`} class="visually-hidden">
+                        {t('events.manage.decision')} – {r.title}
+                      </label>
+                      <select id={`decision-${r.proposalId}`} name="decision">
+                        {REVIEW_ACTIONS.map((a) => (
+                          <option key={a} value={a} selected={r.decision === a}>
+                            {t(`events.decision.${a}`)}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" class="secondary">
+                        {r.decision ? t('events.manage.change') : t('events.manage.decide')}
+                      </button>
+                    </PostForm>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <h3>{t('events.manage.calibration')}</h3>
+        <table>
+          <caption class="visually-hidden">{t('events.manage.calibration')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('events.manage.reviewer')}</th>
+              <th scope="col">{t('events.manage.reviews')}</th>
+              <th scope="col">{t('events.manage.mean')}</th>
+              <th scope="col">{t('events.manage.sd')}</th>
+              <th scope="col">{t('events.manage.offset')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.ranking.calibration.map((c) => (
+              <tr key={c.reviewerId}>
+                <td>{c.name}</td>
+                <td>{c.reviews}</td>
+                <td>{c.mean.toFixed(2)}</td>
+                <td>{c.sd.toFixed(2)}</td>
+                <td>{c.offset.toFixed(2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section>
+        <h2>{t('events.manage.outbox')}</h2>
+        <p>{t('events.manage.outboxHint')}</p>
+        <ul>
+          {props.outbox.map((l) => (
+            <li key={l.id}>
+              <details>
+                <summary>
+                  {l.to_address} – {l.subject} ({t(`events.manage.letter.${l.status}`)})
+                </summary>
+                <pre>{l.body}</pre>
+              </details>
+            </li>
+          ))}
+        </ul>
+        <PostForm action={`${base}/release?call=${props.call.id}`}>
+          <button type="submit">{t('events.manage.release')}</button>
+        </PostForm>
+      </section>
+      <section>
+        <h2>{t('events.manage.schedule')}</h2>
+        <PostForm action={`${base}/schedule?call=${props.call.id}`}>
+          <SelectField
+            name="proposalId"
+            label={t('events.manage.acceptedProposal')}
+            options={accepted.map((r) => ({ value: r.proposalId, label: r.title }))}
+            errors={props.errors}
+          />
+          <SelectField
+            name="roomId"
+            label={t('events.programme.room')}
+            options={props.event.rooms.map((r) => ({ value: r.id, label: r.name }))}
+            errors={props.errors}
+          />
+          <SelectField
+            name="slotId"
+            label={t('events.manage.slot')}
+            options={props.event.slots.map((s) => ({
+              value: s.id,
+              label: `${time.dateTime(s.startsAt)} – ${time.time(s.endsAt)}`,
+            }))}
+            errors={props.errors}
+          />
+          <button type="submit">{t('events.manage.place')}</button>
+        </PostForm>
+        <h3>{t('events.manage.missingReports')}</h3>
+        <ul>
+          {props.sessions
+            .filter((s) => s.reportOverdue)
+            .map((s) => (
+              <li key={s.id}>{s.title}</li>
+            ))}
+        </ul>
+      </section>
+    </>
+  );
+}
+
+function ReportForm(props: { event: EventRecord; session: schedule.Session; errors: FormErrors }) {
+  const { t } = useView();
+  const r = props.session.report;
+  return (
+    <>
+      <h1>{t('events.report.formTitle', { title: props.session.title })}</h1>
+      <ErrorSummary errors={props.errors} />
+      <PostForm action={`/events/${props.event.slug}/sessions/${props.session.id}/report`}>
+        <TextArea
+          name="summary"
+          label={t('events.report.summary')}
+          value={r?.summary}
+          errors={props.errors}
+          maxLength={20000}
+          required
+        />
+        <TextArea
+          name="keyTakeaways"
+          label={t('events.report.keyTakeaways')}
+          hint={t('events.report.oneePerLine')}
+          value={r?.keyTakeaways}
+          errors={props.errors}
+          rows={4}
+        />
+        <TextArea
+          name="callsToAction"
+          label={t('events.report.callsToAction')}
+          hint={t('events.report.oneePerLine')}
+          value={r?.callsToAction}
+          errors={props.errors}
+          rows={4}
+        />
+        <TextField
+          name="onsiteAttendance"
+          label={t('events.report.onsiteLabel')}
+          type="number"
+          inputMode="numeric"
+          value={r?.onsiteAttendance ?? ''}
+          errors={props.errors}
+        />
+        <TextField
+          name="onlineAttendance"
+          label={t('events.report.onlineLabel')}
+          type="number"
+          inputMode="numeric"
+          value={r?.onlineAttendance ?? ''}
+          errors={props.errors}
+        />
+        {(['speakers', 'interventionsOnsite', 'interventionsOnline', 'questions'] as const).map(
+          (k) => (
+            <TextField
+              key={k}
+              name={`participation.${k}`}
+              label={t(`events.report.participation.${k}`)}
+              type="number"
+              inputMode="numeric"
+              value={r?.participation[k] ?? ''}
+              errors={props.errors}
+            />
+          ),
+        )}
+        <button type="submit">{t('events.report.save')}</button>
+      </PostForm>
+    </>
+  );
+}
+
+const int = (v: string) =>
+  v.trim() === '' ? undefined : /^\d+$/.test(v.trim()) ? Number(v) : (v as unknown as number);
+
+export async function reviewPages(app: FastifyInstance): Promise<void> {
+  const page = { config: { page: true }, schema: { hide: true } } as const;
+
+  app.get('/events/:slug/review', page, async (request, reply) => {
+    const { slug } = request.params as { slug: string };
+    const event = await loadEvent(request.ctx, slug);
+    const call = pickCall(event, (request.query as { call?: string }).call);
+    const next = await review.nextProposal(request.ctx, call.id);
+    const assigned = await review.myAssignments(request.ctx, call.id);
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('events.review.title', { name: event.name }) },
+      <ReviewQueue event={event} call={call} next={next} assigned={assigned} />,
+    );
+  });
+
+  app.get('/proposals/:id/review', page, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const v = await review.reviewView(request.ctx, id);
+    return sendPage(
+      request,
+      reply,
+      { title: v.proposal.title },
+      <ReviewForm view={v} errors={{}} />,
+    );
+  });
+
+  app.post('/proposals/:id/review', page, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const v = await review.reviewView(request.ctx, id);
+    const scores: Record<string, number> = {};
+    for (const c of v.call.reviewCriteria) {
+      const s = str(body, `score.${c.code}`);
+      if (s) scores[c.code] = Number(s);
+    }
+    const result = await attempt(() =>
+      review.submitReview(request.ctx, id, {
+        scores,
+        action: str(body, 'action') || 'x',
+        comment: str(body, 'comment'),
+        mergeWithId: str(body, 'mergeWithId') || null,
+      }),
+    );
+    if (result.ok) {
+      const event = await loadEvent(request.ctx, v.call.eventId);
+      return redirect(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
+    }
+    const errors = errorsByField(
+      result.error.errors.map((e) => ({ ...e, path: e.path.replace('/scores/', '/score.') })),
+    );
+    return sendPage(
+      request,
+      reply,
+      { title: v.proposal.title, status: result.error.status },
+      <ReviewForm
+        view={v}
+        errors={errors}
+        formError={result.error.errors.length ? undefined : result.error.message}
+      />,
+    );
+  });
+
+  app.post('/proposals/:id/conflict', page, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const v = await review.reviewView(request.ctx, id);
+    await review.declareConflict(request.ctx, id, str(body, 'reason'));
+    const event = await loadEvent(request.ctx, v.call.eventId);
+    return redirect(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
+  });
+
+  async function manage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { message?: string; errors?: FormErrors; status?: number } = {},
+  ) {
+    const { slug } = request.params as { slug: string };
+    const event = await loadEvent(request.ctx, slug);
+    if (!canManageEvent(request.ctx, event.id)) {
+      throw request.actor.userId
+        ? AppError.forbidden()
+        : new AppError('unauthenticated', 'Please sign in to do this.');
+    }
+    const call = pickCall(event, (request.query as { call?: string }).call);
+    const [ranking, reviewers, outbox, all] = await Promise.all([
+      review.callRanking(request.ctx, call.id),
+      review.reviewersOf(request.ctx, event.id),
+      review.eventOutbox(request.ctx, event.id),
+      schedule.allSessions(request.ctx, event.id),
+    ]);
+    return sendPage(
+      request,
+      reply,
+      {
+        title: request.t('events.manage.title', { name: event.name }),
+        status: extra.status ?? 200,
+      },
+      <Manage
+        event={event}
+        call={call}
+        ranking={ranking}
+        reviewers={reviewers}
+        outbox={outbox}
+        sessions={all.sessions}
+        message={extra.message}
+        errors={extra.errors ?? {}}
+      />,
+    );
+  }
+
+  app.get('/events/:slug/manage', page, async (request, reply) => manage(request, reply));
+
+  app.post('/events/:slug/manage/:action', page, async (request, reply) => {
+    const { slug, action } = request.params as { slug: string; action: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const event = await loadEvent(request.ctx, slug);
+    const call = pickCall(event, (request.query as { call?: string }).call);
+    const back = `/events/${event.slug}/manage?call=${call.id}`;
+    const result = await attempt(async () => {
+      switch (action) {
+        case 'reviewers':
+          return review.addReviewer(request.ctx, event.id, {
+            email: str(body, 'email'),
+            stakeholderGroup: str(body, 'stakeholderGroup'),
+            organisation: str(body, 'organisation'),
+          });
+        case 'assign':
+          return review.assignCall(request.ctx, call.id);
+        case 'release':
+          return review.releaseDecisions(request.ctx, call.id);
+        case 'schedule':
+          return schedule.placeSession(request.ctx, event.id, {
+            proposalId: str(body, 'proposalId') || undefined,
+            roomId: str(body, 'roomId'),
+            slotId: str(body, 'slotId'),
+          });
+        default: {
+          throw AppError.notFound();
+        }
+      }
+    });
+    if (result.ok) return redirect(request, reply, back);
+    return manage(request, reply, {
+      errors: {
+        ...errorsByField(result.error.errors),
+        ...(result.error.errors.length ? {} : { _form: result.error.message }),
+      },
+      status: result.error.status,
+    });
+  });
+
+  app.post('/events/:slug/manage/decide/:proposalId', page, async (request, reply) => {
+    const { slug, proposalId } = request.params as { slug: string; proposalId: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    await review.setDecision(request.ctx, proposalId, {
+      decision: str(body, 'decision'),
+      note: str(body, 'note'),
+    });
+    const call = (request.query as { call?: string }).call ?? '';
+    return redirect(request, reply, `/events/${slug}/manage?call=${call}`);
+  });
+
+  app.get('/events/:slug/sessions/:id/report', page, async (request, reply) => {
+    const { slug, id } = request.params as { slug: string; id: string };
+    const { event, session } = await schedule.getSession(request.ctx, slug, id);
+    if (!(await schedule.canFileReport(request.ctx, id))) {
+      throw request.actor.userId
+        ? AppError.forbidden()
+        : new AppError('unauthenticated', 'Please sign in to do this.');
+    }
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('events.report.formTitle', { title: session.title }) },
+      <ReportForm event={event} session={session} errors={{}} />,
+    );
+  });
+
+  app.post('/events/:slug/sessions/:id/report', page, async (request, reply) => {
+    const { slug, id } = request.params as { slug: string; id: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const participation: Record<string, number> = {};
+    for (const k of ['speakers', 'interventionsOnsite', 'interventionsOnline', 'questions']) {
+      const v = int(str(body, `participation.${k}`));
+      if (v !== undefined) participation[k] = v;
+    }
+    const result = await attempt(() =>
+      schedule.fileReport(request.ctx, id, {
+        summary: str(body, 'summary'),
+        keyTakeaways: str(body, 'keyTakeaways'),
+        callsToAction: str(body, 'callsToAction'),
+        onsiteAttendance: int(str(body, 'onsiteAttendance')) ?? null,
+        onlineAttendance: int(str(body, 'onlineAttendance')) ?? null,
+        participation,
+      }),
+    );
+    if (result.ok) return redirect(request, reply, `/events/${slug}/sessions/${id}`);
+    const { event, session } = await schedule.getSession(request.ctx, slug, id);
+    return sendPage(
+      request,
+      reply,
+      { title: session.title, status: 422 },
+      <ReportForm event={event} session={session} errors={errorsByField(result.error.errors)} />,
+    );
+  });
+}
