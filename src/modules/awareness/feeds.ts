@@ -56,7 +56,10 @@ export function renderAtom(options: AtomOptions): string {
       category: entry.categories?.map((name) => ({ name, term: name })),
     });
   }
-  return feed.atom1();
+  // The `feed` package writes the language only into RSS; Atom carries it as xml:lang.
+  return feed
+    .atom1()
+    .replace(/<feed\b/, `<feed xml:lang="${options.language.replace(/[^\w-]/g, '')}"`);
 }
 
 export const ATOM_TYPE = 'application/atom+xml; charset=utf-8';

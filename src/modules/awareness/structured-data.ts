@@ -45,12 +45,15 @@ export interface CourseInput {
   certificate?: boolean;
 }
 
+/** The values Google's course rich results accept. */
+const COURSE_MODES = { online: 'Online', onsite: 'Onsite', blended: 'Blended' } as const;
+
 export function courseJsonLd(input: CourseInput): Json {
   const instance =
     input.mode || input.hours || input.startDate
       ? compact({
           '@type': 'CourseInstance',
-          courseMode: input.mode ?? 'online',
+          courseMode: COURSE_MODES[input.mode ?? 'online'],
           courseWorkload: input.hours ? `PT${input.hours}H` : null,
           startDate: input.startDate,
           endDate: input.endDate,
