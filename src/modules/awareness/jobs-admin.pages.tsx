@@ -63,7 +63,8 @@ function JobsPage(props: { data: Overview; done?: string }): VNode {
       </nav>
 
       <h2>{t('awareness.jobs.schedules')}</h2>
-      <div class="table-scroll">
+      {schedules.length === 0 ? <p>{t('awareness.jobs.noSchedules')}</p> : null}
+      <div class="table-scroll" hidden={schedules.length === 0}>
         <table>
           <thead>
             <tr>
