@@ -6,6 +6,7 @@ import { createTestEnv, TestAgent, type TestEnv } from '../../../test/helpers/ap
 import { createTestUser, signedInAgent, type TestUser } from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
 import {
+  askedAs,
   createWidgetsTable,
   putWidget,
   widgetsModule,
@@ -308,6 +309,17 @@ describe.each(databaseKinds())('awareness pages and feeds on %s', (kind) => {
       expect(french.items).toHaveLength(3);
       expect(french.items[0]?.url).toBe(`${BASE}/fr/widgets/cbm-toolkit`);
       expect((await env.app.inject('/feeds/nothing.atom')).statusCode).toBe(404);
+
+      // An administrator's request is answered as the public's: feeds are cached publicly.
+      const admin = await signedInAgent(
+        env,
+        await createTestUser(env, [{ role: 'site-admin', scopeType: 'site' }]),
+      );
+      askedAs.length = 0;
+      expect((await admin.get('/feeds/widgets.atom')).statusCode).toBe(200);
+      expect((await admin.get('/sitemap.xml')).statusCode).toBe(200);
+      expect((await admin.get('/calendar/deadlines.ics')).statusCode).toBe(200);
+      expect(askedAs).toEqual(['anonymous', 'anonymous', 'anonymous']);
     });
   });
 

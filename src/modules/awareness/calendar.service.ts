@@ -7,7 +7,7 @@ import { isLocale } from '../../platform/i18n/index.ts';
 import { actorFor, authorize } from '../accounts/index.ts';
 import * as repo from './awareness.repository.ts';
 import { CALENDAR_TOKEN, newCalendarToken, underPath } from './awareness.ts';
-import { allDeadlines } from './extensions.ts';
+import { allDeadlines, asPublic } from './extensions.ts';
 import { translatorFor } from './messages.ts';
 
 /** The sections whose items have public calendars of their own: /calendar/{section}/{slug}.ics. */
@@ -15,7 +15,7 @@ export const CALENDAR_SECTIONS = ['processes', 'events'] as const;
 
 /** Public deadlines of every module, or of the pages under `prefix` (one process or event). */
 export async function publicDeadlines(ctx: ServiceContext, prefix?: string): Promise<Deadline[]> {
-  const deadlines = await allDeadlines(ctx, {});
+  const deadlines = await allDeadlines(asPublic(ctx), {});
   return prefix ? deadlines.filter((d) => underPath(d.path, prefix)) : deadlines;
 }
 

@@ -5,6 +5,7 @@ import { createTestUser, type TestUser } from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
 import { rawHeader, startSmtpSink, type SmtpSink } from '../../../test/helpers/smtp.ts';
 import {
+  askedAs,
   createWidgetsTable,
   putWidget,
   widgetsModule,
@@ -111,6 +112,9 @@ describe.each(databaseKinds())('alert digests on %s', (kind) => {
     expect(rawHeader(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(rawHeader(mail, 'Content-Language')).toBe('en');
     expect(mailsTo(chen)[0]?.text).toContain('CBM toolkit');
+    // The system sends digests, but asks for what is new as the public would see it.
+    expect(askedAs.length).toBeGreaterThan(0);
+    expect(new Set(askedAs)).toEqual(new Set(['anonymous']));
 
     // Run again the same day: nothing more.
     await runDigests();

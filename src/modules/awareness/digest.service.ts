@@ -2,7 +2,7 @@ import type { ServiceContext } from '../../platform/context.ts';
 import type { ChangedItem } from '../../platform/module.ts';
 import * as repo from './awareness.repository.ts';
 import { DIGEST_ITEMS, periodKey, unsubscribeToken } from './awareness.ts';
-import { savedSearchKinds } from './extensions.ts';
+import { asPublic, savedSearchKinds } from './extensions.ts';
 import { translatorFor } from './messages.ts';
 import { digestHtml, digestSubject, digestText, type DigestContent } from './digest.mail.tsx';
 
@@ -65,7 +65,7 @@ async function sendOne(
   let items: ChangedItem[] = [];
   if (kind) {
     items = await kind.changesSince(
-      { ...ctx, locale: search.locale },
+      { ...asPublic(ctx), locale: search.locale },
       new URLSearchParams(search.query),
       search.watermark,
       DIGEST_ITEMS + 1,

@@ -10,9 +10,18 @@ import type {
   SavedSearchKind,
   SitemapEntry,
 } from '../../platform/module.ts';
-import type { ServiceContext } from '../../platform/context.ts';
+import { ANONYMOUS, type ServiceContext } from '../../platform/context.ts';
 
 const extra: ModuleDefinition[] = [];
+
+/**
+ * What goes out in digests, feeds, sitemaps and public calendars is public: modules are asked as
+ * an anonymous visitor, whoever (the system, an editor) triggered the work. Otherwise drafts seen
+ * by an editor could end up in a publicly cached feed, or in a digest sent by the system.
+ */
+export function asPublic(ctx: ServiceContext): ServiceContext {
+  return { ...ctx, actor: ANONYMOUS };
+}
 
 export function registerExtension(definition: ModuleDefinition): () => void {
   extra.push(definition);
@@ -39,7 +48,7 @@ export async function savedSearchKind(name: string): Promise<SavedSearchKind | n
 
 export async function* sitemapEntries(ctx: ServiceContext): AsyncIterable<SitemapEntry> {
   for (const module of await installedModules()) {
-    if (module.sitemap) yield* module.sitemap(ctx);
+    if (module.sitemap) yield* module.sitemap(asPublic(ctx));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { canonicalQuery, describeQuery, FEED_ITEMS } from './awareness.ts';
-import { savedSearchKind } from './extensions.ts';
+import { asPublic, savedSearchKind } from './extensions.ts';
 import { renderAtom } from './feeds.ts';
 import { translatorFor } from './messages.ts';
 
@@ -19,7 +19,7 @@ export async function searchFeed(
   if (!kind) throw AppError.notFound('This feed');
   const canonical = canonicalQuery(query);
   const params = new URLSearchParams(canonical);
-  const items = await kind.changesSince(ctx, params, new Date(0), FEED_ITEMS);
+  const items = await kind.changesSince(asPublic(ctx), params, new Date(0), FEED_ITEMS);
   const base = ctx.config.baseUrl;
   const t = translatorFor(ctx.locale);
   const suffix = canonical ? `?${canonical}` : '';
