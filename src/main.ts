@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { buildApp } from './app.ts';
-import { seedDemo, startRuntime } from './runtime.ts';
+import { jobRunner, seedDemo, startRuntime } from './runtime.ts';
 
 /** Reads config, opens the database, builds the app, listens — nothing else. */
 export async function main(options: { seed?: boolean } = {}): Promise<void> {
@@ -30,6 +30,8 @@ export async function main(options: { seed?: boolean } = {}): Promise<void> {
   if (options.seed ?? !config.databaseUrl) await seedDemo(deps);
 
   const app = await buildApp(deps);
+  // Background jobs (digests, link checks, deadline decisions) run in the serving process.
+  const jobs = jobRunner(deps);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -39,6 +41,7 @@ export async function main(options: { seed?: boolean } = {}): Promise<void> {
     force.unref();
     try {
       await app.close();
+      await jobs.stop();
       await runtime.close();
     } finally {
       process.exit(0);
@@ -47,4 +50,5 @@ export async function main(options: { seed?: boolean } = {}): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
+  jobs.start();
 }

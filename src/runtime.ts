@@ -8,6 +8,7 @@ import { createMailer } from './platform/mailer.ts';
 import { inProcessBus, postgresBus } from './platform/bus.ts';
 import { createLogger } from './platform/log.ts';
 import { MODULES } from './modules/registry.ts';
+import { collectJobs, JobRunner } from './platform/jobs.ts';
 import { sql } from 'kysely';
 
 export interface Runtime {
@@ -84,4 +85,11 @@ export async function seedDemo(deps: Deps): Promise<void> {
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
   await sql`ANALYZE`.execute(deps.db);
+}
+
+/** A job runner over every module's jobs and schedules (see platform/jobs.ts). */
+export function jobRunner(deps: Deps): JobRunner {
+  return new JobRunner(deps, collectJobs(MODULES), {
+    concurrency: deps.dbKind === 'postgres' ? 2 : 1,
+  });
 }

@@ -3,11 +3,12 @@ import { serve } from './commands/serve.ts';
 import { migrate } from './commands/migrate.ts';
 import { seed } from './commands/seed.ts';
 import { backup, restore } from './commands/backup.ts';
+import { jobsRun } from './commands/jobs.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { isAppError } from '../platform/errors.ts';
 
 /** Every command; later domains add theirs here. Commands are thin: they call services. */
-const COMMANDS: Command[] = [serve, migrate, seed, backup, restore];
+const COMMANDS: Command[] = [serve, migrate, seed, backup, restore, jobsRun];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

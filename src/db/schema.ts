@@ -3,10 +3,19 @@
  * A module adds its table interface here and nowhere else.
  */
 import type { PlatformTables } from '../platform/platform.table.ts';
+import type { JobsTables } from '../platform/jobs.table.ts';
 import type { ReferenceTables } from '../modules/reference/reference.table.ts';
 import type { AccountsTables } from '../modules/accounts/accounts.table.ts';
 import type { OrganisationsTables } from '../modules/organisations/organisations.table.ts';
 import type { EventsTables } from '../modules/events/events.table.ts';
+import type { AwarenessTables } from '../modules/awareness/awareness.table.ts';
 
 export interface Database
-  extends PlatformTables, ReferenceTables, AccountsTables, OrganisationsTables, EventsTables {}
+  extends
+    PlatformTables,
+    JobsTables,
+    ReferenceTables,
+    AccountsTables,
+    OrganisationsTables,
+    EventsTables,
+    AwarenessTables {}

@@ -10,7 +10,15 @@ export interface MailMessage {
   headers?: Record<string, string>;
   /** e.g. "account", "digest", "accreditation": for the outbox page and tests. */
   category?: string;
+  /**
+   * Queues the message at most once per key (e.g. "digest:<search>:<period>"): queueing it again,
+   * from a retried job, returns the first message's id and adds nothing.
+   */
+  idempotencyKey?: string;
 }
+
+/** How long a delivering process holds a message before another may try it. */
+const CLAIM_MS = 5 * 60 * 1000;
 
 export interface Mailer {
   /**
@@ -32,30 +40,37 @@ export function createMailer(options: { smtpUrl: string | null; from: string }):
 
   async function deliver(db: Db, limit: number) {
     const result = { sent: 0, kept: 0, failed: 0 };
-    // Claim rows one batch at a time; SKIP LOCKED lets several processes deliver side by side.
+    // Claim rows one batch at a time; SKIP LOCKED lets several processes deliver side by side,
+    // and the claim (claimed_until) keeps a row from being sent by two of them once the claiming
+    // transaction has committed and the slow SMTP conversation begins.
     const rows = await db.transaction().execute(async (trx) => {
+      const now = new Date();
       const pending = await trx
         .selectFrom('mail_outbox')
         .selectAll()
         .where('status', '=', 'pending')
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
         .orderBy('created_at')
         .limit(limit)
         .forUpdate()
         .skipLocked()
         .execute();
-      if (!transporter && pending.length > 0) {
+      if (pending.length === 0) return [];
+      const ids = pending.map((r) => r.id);
+      if (!transporter) {
         await trx
           .updateTable('mail_outbox')
           .set({ status: 'kept' })
-          .where(
-            'id',
-            'in',
-            pending.map((r) => r.id),
-          )
+          .where('id', 'in', ids)
           .execute();
         result.kept = pending.length;
         return [];
       }
+      await trx
+        .updateTable('mail_outbox')
+        .set({ claimed_until: new Date(now.getTime() + CLAIM_MS) })
+        .where('id', 'in', ids)
+        .execute();
       return pending;
     });
     for (const row of rows) {
@@ -83,6 +98,7 @@ export function createMailer(options: { smtpUrl: string | null; from: string }):
             attempts,
             last_error: String(error),
             status: attempts >= 5 ? 'failed' : 'pending',
+            claimed_until: null,
           })
           .where('id', '=', row.id)
           .execute();
@@ -96,7 +112,7 @@ export function createMailer(options: { smtpUrl: string | null; from: string }):
     transport: transporter ? 'smtp' : 'outbox',
     async queue(executor, message) {
       const id = newId();
-      await executor
+      const inserted = await executor
         .insertInto('mail_outbox')
         .values({
           id,
@@ -106,9 +122,18 @@ export function createMailer(options: { smtpUrl: string | null; from: string }):
           html_body: message.html ?? null,
           headers: JSON.stringify(message.headers ?? {}),
           category: message.category ?? 'general',
+          idempotency_key: message.idempotencyKey ?? null,
         })
-        .execute();
-      return id;
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return inserted.id;
+      const existing = await executor
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where('idempotency_key', '=', message.idempotencyKey!)
+        .executeTakeFirstOrThrow();
+      return existing.id;
     },
     async deliverPending(db, limit = 50) {
       // One delivery at a time per process; callers after commit just join it.

@@ -37,6 +37,10 @@ export interface MailOutboxTable {
   attempts: Generated<number>;
   last_error: string | null;
   sent_at: Timestamp | null;
+  /** A message queued twice under one key (a retried job) is kept once. */
+  idempotency_key: string | null;
+  /** Held by a delivering process until then, so that no other sends it meanwhile. */
+  claimed_until: Timestamp | null;
 }
 
 export interface IdempotencyKeysTable {

@@ -1,6 +1,7 @@
 import type { VNode } from 'preact';
 import { LOCALES, type Locale } from '../platform/i18n/index.ts';
 import { useView } from './view.tsx';
+import { alternateUrls, openGraphTags, type OpenGraph } from './seo.ts';
 
 export interface LayoutProps {
   title: string;
@@ -10,6 +11,8 @@ export interface LayoutProps {
   contentHtml: string;
   /** Canonical path without locale; defaults to the current path. */
   canonical?: string;
+  /** Open Graph type and image (title, description and URL are always set). */
+  openGraph?: OpenGraph;
 }
 
 const LANGUAGE_NAMES: Record<Locale, string> = {
@@ -78,7 +81,8 @@ function AccountLinks(): VNode {
 export function Layout(props: LayoutProps): VNode {
   const view = useView();
   const canonicalPath = props.canonical ?? view.path;
-  const canonical = `${view.baseUrl}${view.locale === 'en' ? '' : `/${view.locale}`}${canonicalPath === '/' && view.locale !== 'en' ? '' : canonicalPath}`;
+  // Each language version is its own canonical (/fr/x); the unprefixed URL is the x-default.
+  const canonical = `${view.baseUrl}${view.href(canonicalPath)}`;
   const body = (
     <body>
       <a class="skip-link" href="#main">
@@ -127,18 +131,17 @@ export function Layout(props: LayoutProps): VNode {
         <title>{`${props.title} · ${view.t('layout.siteName')}`}</title>
         {props.description ? <meta name="description" content={props.description} /> : null}
         <link rel="canonical" href={canonical} />
-        {LOCALES.map((locale) => (
-          <link
-            key={locale}
-            rel="alternate"
-            hreflang={locale}
-            href={`${view.baseUrl}${view.hrefIn(locale, canonicalPath)}`}
-          />
+        {alternateUrls(view.baseUrl, canonicalPath).map((a) => (
+          <link key={a.hreflang} rel="alternate" hreflang={a.hreflang} href={a.href} />
         ))}
         <meta property="og:title" content={props.title} />
-        <meta property="og:type" content="website" />
         <meta property="og:url" content={canonical} />
         {props.description ? <meta property="og:description" content={props.description} /> : null}
+        {openGraphTags(view.baseUrl, view.locale, view.t('layout.siteName'), props.openGraph).map(
+          (tag, i) => (
+            <meta key={`${tag.property}-${i}`} property={tag.property} content={tag.content} />
+          ),
+        )}
         <link rel="stylesheet" href="/build/main.css" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         {view.head}

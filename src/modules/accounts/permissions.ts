@@ -50,6 +50,8 @@ export const PERMISSIONS = {
   'discussion.post': ['site-admin', 'participant'],
   'discussion.moderate': ['site-admin', 'moderator'],
   'expert.profile': ['site-admin', 'participant'],
+  // Awareness: saved searches with alerts, private calendar (every signed-in person)
+  'alerts.manage': ['site-admin', 'participant'],
   // Administration
   'audit.read': ['site-admin'],
   'users.manage': ['site-admin'],
