@@ -338,14 +338,15 @@ describe.each(databaseKinds())('awareness pages and feeds on %s', (kind) => {
         lastmod?: string;
         'xhtml:link': Array<Record<string, string>>;
       }>;
-      expect(urls.map((u) => u.loc)).toEqual([
-        `${BASE}/`,
+      // Other modules add their own pages; the test module's are exactly these.
+      expect(urls[0]!.loc).toBe(`${BASE}/`);
+      expect(urls.map((u) => u.loc).filter((loc) => loc.includes('/widgets/'))).toEqual([
         `${BASE}/widgets/cbm-toolkit`,
         `${BASE}/widgets/norms-guide`,
         `${BASE}/widgets/norms-report`,
         `${BASE}/widgets/english-only`,
       ]);
-      const guide = urls[2]!;
+      const guide = urls.find((u) => u.loc === `${BASE}/widgets/norms-guide`)!;
       expect(guide.lastmod).toBe('2026-11-20T10:00:00.000Z');
       expect(guide['xhtml:link'].map((l) => [l['@_hreflang'], l['@_href']])).toEqual([
         ['en', `${BASE}/en/widgets/norms-guide`],
@@ -359,7 +360,7 @@ describe.each(databaseKinds())('awareness pages and feeds on %s', (kind) => {
       expect(urls[0]!['xhtml:link'].find((l) => l['@_hreflang'] === 'fr')?.['@_href']).toBe(
         `${BASE}/fr`,
       );
-      expect(urls[4]!['xhtml:link'].map((l) => l['@_hreflang'])).toEqual(['en', 'x-default']);
+      expect(urls.find((u) => u.loc === `${BASE}/widgets/english-only`)!['xhtml:link'].map((l) => l['@_hreflang'])).toEqual(['en', 'x-default']);
       expect((await env.app.inject('/sitemap-1.xml')).statusCode).toBe(200);
       expect((await env.app.inject('/sitemap-2.xml')).statusCode).toBe(404);
     });
