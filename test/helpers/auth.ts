@@ -44,3 +44,32 @@ export async function signedInAgent(env: TestEnv, user: TestUser): Promise<TestA
   agent.setCookie(SESSION_COOKIE, token);
   return agent;
 }
+
+/** The newest message queued to `to` (from the outbox table, as an admin page would show it). */
+export async function lastMailTo(env: TestEnv, to: string) {
+  return env.deps.db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('to_address', '=', to)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+/** The path (with query) of the first link in `text` that goes to `path`, e.g. "/verify-email". */
+export function linkIn(text: string, path: string): string | null {
+  const match = new RegExp(`https?://[^\\s/]+((?:/[a-z]{2})?${path.replace(/[/.]/g, '\\$&')}\\?[^\\s]+)`).exec(text);
+  return match?.[1] ?? null;
+}
+
+/** Signs in through the real form, as a browser would; returns the agent (signed in or not). */
+export async function signInThroughForm(
+  env: TestEnv,
+  email: string,
+  password: string,
+  agent: TestAgent = new TestAgent(env.app),
+) {
+  await agent.get('/sign-in');
+  const response = await agent.postForm('/sign-in', { email, password });
+  return { agent, response };
+}
