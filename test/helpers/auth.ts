@@ -7,6 +7,7 @@ import {
   SESSION_COOKIE,
 } from '../../src/modules/accounts/index.ts';
 import { TestAgent, type TestEnv } from './app.ts';
+import { newId } from '../../src/platform/ids.ts';
 
 let counter = 0;
 
@@ -72,4 +73,25 @@ export async function signInThroughForm(
   await agent.get('/sign-in');
   const response = await agent.postForm('/sign-in', { email, password });
   return { agent, response };
+}
+
+/** An organisation row for tests (the organisations module owns the real ones). */
+export async function insertTestOrganisation(env: TestEnv, slug: string, name = slug.toUpperCase()) {
+  const existing = await env.deps.db
+    .selectFrom('organisations')
+    .selectAll()
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  if (existing) return existing;
+  return env.deps.db
+    .insertInto('organisations')
+    .values({
+      id: newId(),
+      slug,
+      name,
+      stakeholder_group: 'civil-society',
+      kind: 'ngo',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

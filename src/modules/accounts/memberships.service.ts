@@ -146,7 +146,11 @@ export async function decideMembership(
     const member = await users.findUserById(trx, membership.user_id);
     if (member && member.status === 'active' && decision !== 'remove') {
       const organisations = await organisationsIndex();
-      const organisation = await organisations.getOrganisationById(ctx, membership.organisation_id);
+      // Read through the transaction: PGlite has one connection, which the transaction holds.
+      const organisation = await organisations.getOrganisationById(
+        { readDb: trx },
+        membership.organisation_id,
+      );
       await queueAccountMail(trx, ctx, {
         to: member.email,
         locale: member.locale,
