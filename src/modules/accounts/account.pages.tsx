@@ -214,11 +214,17 @@ function ProfilePage(props: {
 
 type Sessions = Awaited<ReturnType<typeof mySessions>>;
 
-function SecurityPage(props: { sessions: Sessions; totpEnabled: boolean; done?: string }): VNode {
+function SecurityPage(props: {
+  sessions: Sessions;
+  totpEnabled: boolean;
+  done?: string;
+  errors?: FormErrors;
+}): VNode {
   const view = useView();
   const { t } = view;
   return (
     <AccountFrame title={t('accounts.security.title')} done={props.done} notices={['sessionEnded']}>
+      <ErrorSummary errors={props.errors ?? {}} />
       <section aria-labelledby="mfa-heading">
         <h2 id="mfa-heading">{t('accounts.nav.mfa')}</h2>
         <p>
@@ -731,22 +737,30 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
   });
 
   // --- Security: sessions
-  app.get('/account/security', withNotice, async (request, reply) => {
-    const redirect = guard(request, reply);
-    if (redirect) return redirect;
+  const renderSecurity = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { status?: number; errors?: FieldError[] } = {},
+  ) => {
     const [sessions, account] = await Promise.all([mySessions(request.ctx), myAccount(request.ctx)]);
-    return sendPage(request, reply, { title: request.t('accounts.security.title') }, (
-      <SecurityPage sessions={sessions} totpEnabled={account.totpEnabled} done={done(request)} />
+    return sendPage(request, reply, { title: request.t('accounts.security.title'), status: extra.status }, (
+      <SecurityPage
+        sessions={sessions}
+        totpEnabled={account.totpEnabled}
+        done={done(request)}
+        errors={extra.errors ? errs(extra.errors) : {}}
+      />
     ));
-  });
+  };
+  app.get('/account/security', withNotice, async (request, reply) => guard(request, reply) ?? renderSecurity(request, reply));
   app.post('/account/sessions/end', page, async (request, reply) => {
     const result = await runForm(SessionEndForm, request.body, (input) => endMySession(request.ctx, input.session));
-    if (!result.ok) return seeOther(request, reply, '/account/security');
+    if (!result.ok) return renderSecurity(request, reply, { status: result.status, errors: result.errors });
     return seeOther(request, reply, '/account/security?done=sessionEnded');
   });
   app.post('/account/sessions/end-all', page, async (request, reply) => {
     const result = await runForm(EmptyForm, request.body, () => signOutEverywhere(request.ctx));
-    if (!result.ok) return seeOther(request, reply, '/account/security');
+    if (!result.ok) return renderSecurity(request, reply, { status: result.status, errors: result.errors });
     clearSessionCookie(reply);
     return seeOther(request, reply, '/sign-in?done=signedOutEverywhere');
   });

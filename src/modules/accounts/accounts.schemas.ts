@@ -6,7 +6,9 @@ import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX } from './accounts.ts';
  * Request shapes. Forms arrive as strings; lengths here are the outer bounds (the services check
  * the finer rules and say what is wrong, field by field).
  */
-const text = (maxLength: number) => Type.String({ maxLength });
+/** No control characters (a NUL byte cannot even be stored); tabs and line breaks are fine. */
+const PLAIN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+const text = (maxLength: number) => Type.String({ maxLength, pattern: PLAIN });
 const optional = (maxLength: number) => Type.Optional(text(maxLength));
 
 export const Email = text(EMAIL_MAX);
