@@ -59,7 +59,9 @@ export async function lastMailTo(env: TestEnv, to: string) {
 
 /** The path (with query) of the first link in `text` that goes to `path`, e.g. "/verify-email". */
 export function linkIn(text: string, path: string): string | null {
-  const match = new RegExp(`https?://[^\\s/]+((?:/[a-z]{2})?${path.replace(/[/.]/g, '\\$&')}\\?[^\\s]+)`).exec(text);
+  const match = new RegExp(
+    `https?://[^\\s/]+((?:/[a-z]{2})?${path.replace(/[/.]/g, '\\$&')}\\?[^\\s]+)`,
+  ).exec(text);
   return match?.[1] ?? null;
 }
 
@@ -76,7 +78,11 @@ export async function signInThroughForm(
 }
 
 /** An organisation row for tests (the organisations module owns the real ones). */
-export async function insertTestOrganisation(env: TestEnv, slug: string, name = slug.toUpperCase()) {
+export async function insertTestOrganisation(
+  env: TestEnv,
+  slug: string,
+  name = slug.toUpperCase(),
+) {
   const existing = await env.deps.db
     .selectFrom('organisations')
     .selectAll()

@@ -9,8 +9,12 @@ import { run } from '../index.ts';
 /** Runs the CLI as `commons …` would, capturing what it prints. */
 async function commons(...argv: string[]) {
   const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const log = vi
+    .spyOn(console, 'log')
+    .mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   try {
     const code = await run(argv);
     return { code, output: out.join('\n') };
@@ -49,15 +53,45 @@ describe.each(databaseKinds())('commons user add / grant on %s', (kind) => {
     // Each command opens the database afresh; on-disk PGlite takes seconds to start, so the
     // failure cases run against PostgreSQL only.
     const full = kind === 'postgres';
-    const added = await commons('user', 'add', '--email', 'ops@example.org', '--name', 'Ops Person', '--admin');
+    const added = await commons(
+      'user',
+      'add',
+      '--email',
+      'ops@example.org',
+      '--name',
+      'Ops Person',
+      '--admin',
+    );
     expect(added.code).toBe(0);
-    expect(added.output).toMatch(/Created ops@example\.org \([0-9a-f-]{36}\) as site administrator/);
+    expect(added.output).toMatch(
+      /Created ops@example\.org \([0-9a-f-]{36}\) as site administrator/,
+    );
     expect((await commons('user', 'add')).code).toBe(2);
     expect((await commons('user', 'add', '--email', 'a@b.org', '--bogus')).code).toBe(2);
-    const grant = await commons('user', 'grant', '--email', 'ops@example.org', '--role', 'reviewer', '--event', 'igf-2026');
+    const grant = await commons(
+      'user',
+      'grant',
+      '--email',
+      'ops@example.org',
+      '--role',
+      'reviewer',
+      '--event',
+      'igf-2026',
+    );
     expect(grant.code).toBe(0);
     expect(grant.output).toContain('Granted reviewer on event igf-2026');
-    const twoScopes = await commons('user', 'grant', '--email', 'ops@example.org', '--role', 'editor', '--event', 'a', '--process', 'b');
+    const twoScopes = await commons(
+      'user',
+      'grant',
+      '--email',
+      'ops@example.org',
+      '--role',
+      'editor',
+      '--event',
+      'a',
+      '--process',
+      'b',
+    );
     expect(twoScopes.code).toBe(2);
     if (!full) return;
 
@@ -67,15 +101,47 @@ describe.each(databaseKinds())('commons user add / grant on %s', (kind) => {
     const bad = await commons('user', 'add', '--email', 'not an email');
     expect(bad.code).toBe(1);
     expect(bad.output).toContain('/email: Enter a valid email address');
-    const twice = await commons('user', 'grant', '--email', 'ops@example.org', '--role', 'reviewer', '--event', 'igf-2026');
+    const twice = await commons(
+      'user',
+      'grant',
+      '--email',
+      'ops@example.org',
+      '--role',
+      'reviewer',
+      '--event',
+      'igf-2026',
+    );
     expect(twice.output).toContain('already holds reviewer');
-    const unknownRole = await commons('user', 'grant', '--email', 'ops@example.org', '--role', 'king');
+    const unknownRole = await commons(
+      'user',
+      'grant',
+      '--email',
+      'ops@example.org',
+      '--role',
+      'king',
+    );
     expect(unknownRole.code).toBe(1);
     expect(unknownRole.output).toContain('Unknown role "king"');
-    const unknownOrg = await commons('user', 'grant', '--email', 'ops@example.org', '--role', 'organisation-rep', '--organisation', 'no-such-org');
+    const unknownOrg = await commons(
+      'user',
+      'grant',
+      '--email',
+      'ops@example.org',
+      '--role',
+      'organisation-rep',
+      '--organisation',
+      'no-such-org',
+    );
     expect(unknownOrg.code).toBe(1);
     expect(unknownOrg.output).toContain('No organisation is called "no-such-org"');
-    const unknownUser = await commons('user', 'grant', '--email', 'nobody@example.org', '--role', 'editor');
+    const unknownUser = await commons(
+      'user',
+      'grant',
+      '--email',
+      'nobody@example.org',
+      '--role',
+      'editor',
+    );
     expect(unknownUser.code).toBe(1);
   });
 });

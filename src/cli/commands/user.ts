@@ -13,7 +13,9 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   // One line: the trailing newline of `echo` or a here-string is not part of the password.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export const userAdd: Command = {
@@ -29,7 +31,8 @@ export const userAdd: Command = {
     });
     if (!values.email) throw new UsageError('Give the account an email address: --email E');
     const password = values['password-stdin'] ? await readStdin() : null;
-    if (values['password-stdin'] && !password) throw new UsageError('No password on standard input.');
+    if (values['password-stdin'] && !password)
+      throw new UsageError('No password on standard input.');
     return withRuntime(async ({ deps }) => {
       const ctx = systemContext(deps);
       const user = await createUser(ctx, {
@@ -39,9 +42,13 @@ export const userAdd: Command = {
         verified: true,
       });
       if (values.admin) await grantRole(ctx, user.id, 'site-admin');
-      console.log(`Created ${user.email} (${user.id})${values.admin ? ' as site administrator' : ''}.`);
+      console.log(
+        `Created ${user.email} (${user.id})${values.admin ? ' as site administrator' : ''}.`,
+      );
       if (!password) {
-        console.log('No password set: use "Forgotten your password?" on the sign-in page to choose one.');
+        console.log(
+          'No password set: use "Forgotten your password?" on the sign-in page to choose one.',
+        );
       }
       if (values.admin) {
         console.log('Site administrators set up two-step verification at their first sign-in.');
@@ -66,7 +73,8 @@ export const userGrant: Command = {
     if (!values.email) throw new UsageError('Say whose role it is: --email E');
     if (!values.role) throw new UsageError(`Say which role: --role R (${ROLES.join(', ')})`);
     const scopes = (['process', 'event', 'organisation'] as const).filter((s) => values[s]);
-    if (scopes.length > 1) throw new UsageError('Give at most one of --process, --event, --organisation.');
+    if (scopes.length > 1)
+      throw new UsageError('Give at most one of --process, --event, --organisation.');
     const scopeType = scopes[0] ?? 'site';
     return withRuntime(async ({ deps }) => {
       const ctx = systemContext(deps);

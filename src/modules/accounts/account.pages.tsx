@@ -56,7 +56,10 @@ import {
 } from './page-kit.tsx';
 
 const page = { config: { page: true }, schema: { hide: true } } as const;
-const withNotice = { config: { page: true }, schema: { hide: true, querystring: NoticeQuery } } as const;
+const withNotice = {
+  config: { page: true },
+  schema: { hide: true, querystring: NoticeQuery },
+} as const;
 type Values = Record<string, string>;
 
 const SECTIONS = [
@@ -68,7 +71,12 @@ const SECTIONS = [
   ['/account/data', 'accounts.nav.data'],
 ] as const;
 
-function AccountFrame(props: { title: string; done?: string; notices?: readonly string[]; children: ComponentChildren }): VNode {
+function AccountFrame(props: {
+  title: string;
+  done?: string;
+  notices?: readonly string[];
+  children: ComponentChildren;
+}): VNode {
   const view = useView();
   return (
     <div class="layout-with-aside">
@@ -252,8 +260,12 @@ function SecurityPage(props: {
                     {s.ip ? ` · ${s.ip}` : ''}
                     {s.current ? <strong> ({t('accounts.security.thisSession')})</strong> : null}
                   </td>
-                  <td>{view.formatDate(s.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}</td>
-                  <td>{view.formatDate(s.lastSeenAt, { dateStyle: 'medium', timeStyle: 'short' })}</td>
+                  <td>
+                    {view.formatDate(s.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                  </td>
+                  <td>
+                    {view.formatDate(s.lastSeenAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                  </td>
                   <td>
                     {s.current ? null : (
                       <PostForm action="/account/sessions/end" class="inline">
@@ -433,7 +445,9 @@ function TokensPage(props: {
       <p>{t('accounts.tokens.intro')}</p>
       {props.created ? (
         <section class="notice warn" aria-labelledby="created-heading">
-          <h2 id="created-heading">{t('accounts.tokens.createdTitle', { name: props.created.name })}</h2>
+          <h2 id="created-heading">
+            {t('accounts.tokens.createdTitle', { name: props.created.name })}
+          </h2>
           <p>{t('accounts.tokens.createdIntro')}</p>
           <p>
             <code class="secret">{props.created.secret}</code>
@@ -497,7 +511,9 @@ function TokensPage(props: {
                     </td>
                     <td>{tk.scopes.join(', ')}</td>
                     <td>{view.formatDate(tk.expiresAt)}</td>
-                    <td>{tk.lastUsedAt ? view.formatDate(tk.lastUsedAt) : t('accounts.tokens.never')}</td>
+                    <td>
+                      {tk.lastUsedAt ? view.formatDate(tk.lastUsedAt) : t('accounts.tokens.never')}
+                    </td>
                     <td>
                       {tk.active ? (
                         <PostForm action={`/account/tokens/${tk.id}/revoke`} class="inline">
@@ -546,7 +562,9 @@ function OrganisationsPage(props: {
           {props.memberships.map((m) => (
             <li key={m.id}>
               {m.organisation ? (
-                <a href={view.href(`/organisations/${m.organisation.slug}/members`)}>{m.organisation.name}</a>
+                <a href={view.href(`/organisations/${m.organisation.slug}/members`)}>
+                  {m.organisation.name}
+                </a>
               ) : (
                 t('accounts.organisations.unknown')
               )}{' '}
@@ -554,7 +572,11 @@ function OrganisationsPage(props: {
               {m.status === 'pending' || m.status === 'accepted' ? (
                 <PostForm action={`/account/organisations/${m.id}/leave`} class="inline">
                   <button type="submit" class="link">
-                    {t(m.status === 'pending' ? 'accounts.organisations.withdraw' : 'accounts.organisations.leave')}
+                    {t(
+                      m.status === 'pending'
+                        ? 'accounts.organisations.withdraw'
+                        : 'accounts.organisations.leave',
+                    )}
                   </button>
                 </PostForm>
               ) : null}
@@ -603,7 +625,11 @@ function DataPage(props: { errors?: FormErrors }): VNode {
         <h2 id="download-heading">{t('accounts.data.download')}</h2>
         <p>{t('accounts.data.downloadIntro')}</p>
         <p>
-          <a class="button" href={view.href('/account/data.json')} download="capacity-commons-my-data.json">
+          <a
+            class="button"
+            href={view.href('/account/data.json')}
+            download="capacity-commons-my-data.json"
+          >
             {t('accounts.data.downloadButton')}
           </a>
         </p>
@@ -689,51 +715,98 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     extra: { status?: number; form?: 'profile' | 'email' | 'password'; errors?: FieldError[] } = {},
   ) => {
     const account = await myAccount(request.ctx);
-    return sendPage(request, reply, { title: request.t('accounts.profile.title'), status: extra.status }, (
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.profile.title'), status: extra.status },
       <ProfilePage
         account={account}
         done={done(request)}
         form={extra.form}
         values={formValues(request.body, ['emailPassword', 'currentPassword', 'newPassword'])}
         errors={extra.errors ? errs(extra.errors) : {}}
-      />
-    ));
+      />,
+    );
   };
-  app.get('/account', withNotice, async (request, reply) => guard(request, reply) ?? renderProfile(request, reply));
+  app.get(
+    '/account',
+    withNotice,
+    async (request, reply) => guard(request, reply) ?? renderProfile(request, reply),
+  );
   app.post('/account/profile', page, async (request, reply) => {
-    const result = await runForm(ProfileForm, request.body, (input) => updateProfile(request.ctx, input));
-    if (!result.ok) return renderProfile(request, reply, { status: result.status, form: 'profile', errors: result.errors });
+    const result = await runForm(ProfileForm, request.body, (input) =>
+      updateProfile(request.ctx, input),
+    );
+    if (!result.ok)
+      return renderProfile(request, reply, {
+        status: result.status,
+        form: 'profile',
+        errors: result.errors,
+      });
     return seeOther(request, reply, '/account?done=profileSaved');
   });
   app.post('/account/email', page, async (request, reply) => {
-    const result = await runForm(EmailChangeForm, request.body, (input) => auth.requestEmailChange(request.ctx, input));
-    if (!result.ok) return renderProfile(request, reply, { status: result.status, form: 'email', errors: result.errors });
+    const result = await runForm(EmailChangeForm, request.body, (input) =>
+      auth.requestEmailChange(request.ctx, input),
+    );
+    if (!result.ok)
+      return renderProfile(request, reply, {
+        status: result.status,
+        form: 'email',
+        errors: result.errors,
+      });
     return seeOther(request, reply, '/account?done=emailSent');
   });
   app.post('/account/password', page, async (request, reply) => {
-    const result = await runForm(PasswordChangeForm, request.body, (input) => auth.changePassword(request.ctx, input));
-    if (!result.ok) return renderProfile(request, reply, { status: result.status, form: 'password', errors: result.errors });
+    const result = await runForm(PasswordChangeForm, request.body, (input) =>
+      auth.changePassword(request.ctx, input),
+    );
+    if (!result.ok)
+      return renderProfile(request, reply, {
+        status: result.status,
+        form: 'password',
+        errors: result.errors,
+      });
     return seeOther(request, reply, '/account?done=passwordChanged');
   });
-  app.get('/account/email/confirm', { ...page, schema: { hide: true, querystring: TokenQuery } }, async (request, reply) => {
-    const { token } = request.query as { token: string };
-    if (!(await auth.linkIsValid(request.ctx, 'change-email', token))) {
-      return sendPage(request, reply, { title: request.t('accounts.link.goneTitle'), status: 410 }, (
-        <GonePage body={request.t('accounts.link.goneEmail')} />
-      ));
-    }
-    return sendPage(request, reply, { title: request.t('accounts.emailConfirm.title') }, (
-      <EmailConfirmPage token={token} />
-    ));
-  });
+  app.get(
+    '/account/email/confirm',
+    { ...page, schema: { hide: true, querystring: TokenQuery } },
+    async (request, reply) => {
+      const { token } = request.query as { token: string };
+      if (!(await auth.linkIsValid(request.ctx, 'change-email', token))) {
+        return sendPage(
+          request,
+          reply,
+          { title: request.t('accounts.link.goneTitle'), status: 410 },
+          <GonePage body={request.t('accounts.link.goneEmail')} />,
+        );
+      }
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.emailConfirm.title') },
+        <EmailConfirmPage token={token} />,
+      );
+    },
+  );
   app.post('/account/email/confirm', page, async (request, reply) => {
-    const result = await runForm(TokenForm, request.body, (input) => auth.confirmEmailChange(request.ctx, input.token));
+    const result = await runForm(TokenForm, request.body, (input) =>
+      auth.confirmEmailChange(request.ctx, input.token),
+    );
     if (!result.ok) {
-      return sendPage(request, reply, { title: request.t('accounts.link.goneTitle'), status: result.status }, (
-        <GonePage body={result.errors[0]?.message ?? request.t('accounts.link.goneEmail')} />
-      ));
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.link.goneTitle'), status: result.status },
+        <GonePage body={result.errors[0]?.message ?? request.t('accounts.link.goneEmail')} />,
+      );
     }
-    return seeOther(request, reply, signedIn(request) ? '/account?done=emailChanged' : '/sign-in?done=emailChanged');
+    return seeOther(
+      request,
+      reply,
+      signedIn(request) ? '/account?done=emailChanged' : '/sign-in?done=emailChanged',
+    );
   });
 
   // --- Security: sessions
@@ -742,25 +815,39 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     extra: { status?: number; errors?: FieldError[] } = {},
   ) => {
-    const [sessions, account] = await Promise.all([mySessions(request.ctx), myAccount(request.ctx)]);
-    return sendPage(request, reply, { title: request.t('accounts.security.title'), status: extra.status }, (
+    const [sessions, account] = await Promise.all([
+      mySessions(request.ctx),
+      myAccount(request.ctx),
+    ]);
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.security.title'), status: extra.status },
       <SecurityPage
         sessions={sessions}
         totpEnabled={account.totpEnabled}
         done={done(request)}
         errors={extra.errors ? errs(extra.errors) : {}}
-      />
-    ));
+      />,
+    );
   };
-  app.get('/account/security', withNotice, async (request, reply) => guard(request, reply) ?? renderSecurity(request, reply));
+  app.get(
+    '/account/security',
+    withNotice,
+    async (request, reply) => guard(request, reply) ?? renderSecurity(request, reply),
+  );
   app.post('/account/sessions/end', page, async (request, reply) => {
-    const result = await runForm(SessionEndForm, request.body, (input) => endMySession(request.ctx, input.session));
-    if (!result.ok) return renderSecurity(request, reply, { status: result.status, errors: result.errors });
+    const result = await runForm(SessionEndForm, request.body, (input) =>
+      endMySession(request.ctx, input.session),
+    );
+    if (!result.ok)
+      return renderSecurity(request, reply, { status: result.status, errors: result.errors });
     return seeOther(request, reply, '/account/security?done=sessionEnded');
   });
   app.post('/account/sessions/end-all', page, async (request, reply) => {
     const result = await runForm(EmptyForm, request.body, () => signOutEverywhere(request.ctx));
-    if (!result.ok) return renderSecurity(request, reply, { status: result.status, errors: result.errors });
+    if (!result.ok)
+      return renderSecurity(request, reply, { status: result.status, errors: result.errors });
     clearSessionCookie(reply);
     return seeOther(request, reply, '/sign-in?done=signedOutEverywhere');
   });
@@ -769,11 +856,19 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
   const renderMfa = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: { status?: number; form?: 'enable' | 'disable' | 'codes'; errors?: FieldError[]; codes?: string[] } = {},
+    extra: {
+      status?: number;
+      form?: 'enable' | 'disable' | 'codes';
+      errors?: FieldError[];
+      codes?: string[];
+    } = {},
   ) => {
     const state = await mfaState(request.ctx);
     const svg = state.enabled ? undefined : await qrSvg(state.uri);
-    return sendPage(request, reply, { title: request.t('accounts.mfa.title'), status: extra.status }, (
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.mfa.title'), status: extra.status },
       <MfaPage
         state={state}
         qrSvg={svg}
@@ -781,24 +876,49 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
         codes={extra.codes}
         form={extra.form}
         errors={extra.errors ? errs(extra.errors) : {}}
-      />
-    ));
+      />,
+    );
   };
-  app.get('/account/mfa', withNotice, async (request, reply) => guard(request, reply) ?? renderMfa(request, reply));
+  app.get(
+    '/account/mfa',
+    withNotice,
+    async (request, reply) => guard(request, reply) ?? renderMfa(request, reply),
+  );
   app.post('/account/mfa/enable', page, async (request, reply) => {
-    const result = await runForm(MfaEnableForm, request.body, (input) => enableTotp(request.ctx, input.code));
-    if (!result.ok) return renderMfa(request, reply, { status: result.status, form: 'enable', errors: result.errors });
+    const result = await runForm(MfaEnableForm, request.body, (input) =>
+      enableTotp(request.ctx, input.code),
+    );
+    if (!result.ok)
+      return renderMfa(request, reply, {
+        status: result.status,
+        form: 'enable',
+        errors: result.errors,
+      });
     // The recovery codes are shown once, in this answer; they are stored only hashed.
     return renderMfa(request, reply, { codes: result.value });
   });
   app.post('/account/mfa/disable', page, async (request, reply) => {
-    const result = await runForm(MfaDisableForm, request.body, (input) => disableTotp(request.ctx, input));
-    if (!result.ok) return renderMfa(request, reply, { status: result.status, form: 'disable', errors: result.errors });
+    const result = await runForm(MfaDisableForm, request.body, (input) =>
+      disableTotp(request.ctx, input),
+    );
+    if (!result.ok)
+      return renderMfa(request, reply, {
+        status: result.status,
+        form: 'disable',
+        errors: result.errors,
+      });
     return seeOther(request, reply, '/account/mfa?done=mfaDisabled');
   });
   app.post('/account/mfa/recovery-codes', page, async (request, reply) => {
-    const result = await runForm(RecoveryCodesForm, request.body, (input) => regenerateRecoveryCodes(request.ctx, input));
-    if (!result.ok) return renderMfa(request, reply, { status: result.status, form: 'codes', errors: result.errors });
+    const result = await runForm(RecoveryCodesForm, request.body, (input) =>
+      regenerateRecoveryCodes(request.ctx, input),
+    );
+    if (!result.ok)
+      return renderMfa(request, reply, {
+        status: result.status,
+        form: 'codes',
+        errors: result.errors,
+      });
     return renderMfa(request, reply, { codes: result.value });
   });
 
@@ -806,7 +926,12 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
   const renderTokens = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: { status?: number; errors?: FieldError[]; created?: { secret: string; name: string }; keepValues?: boolean } = {},
+    extra: {
+      status?: number;
+      errors?: FieldError[];
+      created?: { secret: string; name: string };
+      keepValues?: boolean;
+    } = {},
   ) => {
     const tokens = await myApiTokens(request.ctx);
     const body = request.body as { scopes?: unknown } | undefined;
@@ -815,7 +940,10 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       : typeof body?.scopes === 'string'
         ? [body.scopes]
         : undefined;
-    return sendPage(request, reply, { title: request.t('accounts.tokens.title'), status: extra.status }, (
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.tokens.title'), status: extra.status },
       <TokensPage
         tokens={tokens}
         created={extra.created}
@@ -823,14 +951,22 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
         done={done(request)}
         values={
           extra.keepValues
-            ? { tokenName: formValues(request.body).tokenName, expiresInDays: formValues(request.body).expiresInDays, scopes }
+            ? {
+                tokenName: formValues(request.body).tokenName,
+                expiresInDays: formValues(request.body).expiresInDays,
+                scopes,
+              }
             : undefined
         }
         errors={extra.errors ? errs(extra.errors) : {}}
-      />
-    ));
+      />,
+    );
   };
-  app.get('/account/tokens', withNotice, async (request, reply) => guard(request, reply) ?? renderTokens(request, reply));
+  app.get(
+    '/account/tokens',
+    withNotice,
+    async (request, reply) => guard(request, reply) ?? renderTokens(request, reply),
+  );
   app.post('/account/tokens', page, async (request, reply) => {
     const result = await runForm(ApiTokenForm, request.body, (input) =>
       createApiToken(request.ctx, {
@@ -839,14 +975,22 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
         expiresInDays: /^\d{1,4}$/.test(input.expiresInDays) ? Number(input.expiresInDays) : -1,
       }),
     );
-    if (!result.ok) return renderTokens(request, reply, { status: result.status, errors: result.errors, keepValues: true });
+    if (!result.ok)
+      return renderTokens(request, reply, {
+        status: result.status,
+        errors: result.errors,
+        keepValues: true,
+      });
     // Shown once, in this answer; only a hash is kept.
-    return renderTokens(request, reply, { created: { secret: result.value.secret, name: result.value.name } });
+    return renderTokens(request, reply, {
+      created: { secret: result.value.secret, name: result.value.name },
+    });
   });
   app.post('/account/tokens/:id/revoke', page, async (request, reply) => {
     const { id } = request.params as { id: string };
     const result = await runForm(EmptyForm, request.body, () => revokeApiToken(request.ctx, id));
-    if (!result.ok) return renderTokens(request, reply, { status: result.status, errors: result.errors });
+    if (!result.ok)
+      return renderTokens(request, reply, { status: result.status, errors: result.errors });
     return seeOther(request, reply, '/account/tokens?done=tokenRevoked');
   });
 
@@ -857,17 +1001,22 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     extra: { status?: number; errors?: FieldError[] } = {},
   ) => {
     const memberships = await myMemberships(request.ctx);
-    return sendPage(request, reply, { title: request.t('accounts.organisations.title'), status: extra.status }, (
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.organisations.title'), status: extra.status },
       <OrganisationsPage
         memberships={memberships}
         done={done(request)}
         values={extra.errors ? formValues(request.body) : undefined}
         errors={extra.errors ? errs(extra.errors) : {}}
-      />
-    ));
+      />,
+    );
   };
-  app.get('/account/organisations', withNotice, async (request, reply) =>
-    guard(request, reply) ?? renderOrganisations(request, reply),
+  app.get(
+    '/account/organisations',
+    withNotice,
+    async (request, reply) => guard(request, reply) ?? renderOrganisations(request, reply),
   );
   app.post('/account/organisations', page, async (request, reply) => {
     const result = await runForm(JoinForm, request.body, async (input) => {
@@ -883,13 +1032,15 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
         throw error;
       }
     });
-    if (!result.ok) return renderOrganisations(request, reply, { status: result.status, errors: result.errors });
+    if (!result.ok)
+      return renderOrganisations(request, reply, { status: result.status, errors: result.errors });
     return seeOther(request, reply, '/account/organisations?done=joinRequested');
   });
   app.post('/account/organisations/:id/leave', page, async (request, reply) => {
     const { id } = request.params as { id: string };
     const result = await runForm(EmptyForm, request.body, () => leaveOrganisation(request.ctx, id));
-    if (!result.ok) return renderOrganisations(request, reply, { status: result.status, errors: result.errors });
+    if (!result.ok)
+      return renderOrganisations(request, reply, { status: result.status, errors: result.errors });
     return seeOther(request, reply, '/account/organisations?done=left');
   });
 
@@ -911,12 +1062,18 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
   });
   app.post('/account/delete', page, async (request, reply) => {
     const result = await runForm(DeleteAccountForm, request.body, (input) =>
-      deleteMyAccount(request.ctx, { deletePassword: input.deletePassword, confirm: input.confirm ?? '' }),
+      deleteMyAccount(request.ctx, {
+        deletePassword: input.deletePassword,
+        confirm: input.confirm ?? '',
+      }),
     );
     if (!result.ok) {
-      return sendPage(request, reply, { title: request.t('accounts.data.title'), status: result.status }, (
-        <DataPage errors={errs(result.errors)} />
-      ));
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.data.title'), status: result.status },
+        <DataPage errors={errs(result.errors)} />,
+      );
     }
     clearSessionCookie(reply);
     return seeOther(request, reply, '/sign-in?done=deleted');

@@ -66,7 +66,11 @@ export async function accountsRoutes(app: FastifyInstance): Promise<void> {
         userId: actor.userId,
         name: actor.userId ? actor.label : 'anonymous',
         via: actor.via,
-        roles: actor.grants.map((g) => ({ role: g.role, scopeType: g.scopeType, scopeId: g.scopeId })),
+        roles: actor.grants.map((g) => ({
+          role: g.role,
+          scopeType: g.scopeType,
+          scopeId: g.scopeId,
+        })),
         tokenScopes: actor.tokenScopes ? [...actor.tokenScopes] : null,
         siteRolesInForce: [...rolesIn(actor)].sort(),
       };

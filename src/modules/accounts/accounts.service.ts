@@ -5,15 +5,14 @@ import { recordAudit } from '../../platform/audit.ts';
 import { newId, isUuid } from '../../platform/ids.ts';
 import { isLocale } from '../../platform/i18n/index.ts';
 import * as repo from './accounts.repository.ts';
-import { emailErrors, nameErrors, normaliseEmail, normaliseName, passwordErrors } from './accounts.ts';
 import {
-  can,
-  mfaPending,
-  ROLES,
-  SITE,
-  type Permission,
-  type Scope,
-} from './permissions.ts';
+  emailErrors,
+  nameErrors,
+  normaliseEmail,
+  normaliseName,
+  passwordErrors,
+} from './accounts.ts';
+import { can, mfaPending, ROLES, SITE, type Permission, type Scope } from './permissions.ts';
 import { organisationsIndex } from './links.ts';
 
 /** OWASP's Argon2id parameters (19 MiB, 2 iterations, 1 lane). */
@@ -415,4 +414,3 @@ export async function userForAdmin(ctx: ServiceContext, userId: string) {
 export async function countActiveUsers(ctx: Pick<ServiceContext, 'readDb'>): Promise<number> {
   return repo.countUsers(ctx.readDb);
 }
-

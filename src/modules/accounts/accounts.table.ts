@@ -45,10 +45,7 @@ export interface SessionsTable {
 }
 
 export type AccountTokenPurpose =
-  | 'verify-email'
-  | 'reset-password'
-  | 'change-email'
-  | 'mfa-challenge';
+  'verify-email' | 'reset-password' | 'change-email' | 'mfa-challenge';
 
 export interface AccountTokensTable {
   id: string;

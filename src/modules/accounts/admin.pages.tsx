@@ -67,12 +67,50 @@ function AuditPage(props: { data: Audit | null; values: Values; errors: FormErro
       <h1>{t('accounts.admin.audit')}</h1>
       <ErrorSummary errors={props.errors} />
       <form method="get" action={view.href('/admin/audit')} class="filters">
-        <TextField name="entityType" label={t('accounts.audit.entityType')} value={props.values.entityType} errors={props.errors} maxLength={100} />
-        <TextField name="entityId" label={t('accounts.audit.entityId')} value={props.values.entityId} errors={props.errors} maxLength={200} />
-        <TextField name="action" label={t('accounts.audit.action')} hint={t('accounts.audit.actionHint')} value={props.values.action} errors={props.errors} maxLength={100} />
-        <TextField name="actor" label={t('accounts.audit.actor')} hint={t('accounts.audit.actorHint')} value={props.values.actor} errors={props.errors} maxLength={254} />
-        <TextField name="from" type="date" label={t('accounts.audit.from')} value={props.values.from} errors={props.errors} />
-        <TextField name="to" type="date" label={t('accounts.audit.to')} value={props.values.to} errors={props.errors} />
+        <TextField
+          name="entityType"
+          label={t('accounts.audit.entityType')}
+          value={props.values.entityType}
+          errors={props.errors}
+          maxLength={100}
+        />
+        <TextField
+          name="entityId"
+          label={t('accounts.audit.entityId')}
+          value={props.values.entityId}
+          errors={props.errors}
+          maxLength={200}
+        />
+        <TextField
+          name="action"
+          label={t('accounts.audit.action')}
+          hint={t('accounts.audit.actionHint')}
+          value={props.values.action}
+          errors={props.errors}
+          maxLength={100}
+        />
+        <TextField
+          name="actor"
+          label={t('accounts.audit.actor')}
+          hint={t('accounts.audit.actorHint')}
+          value={props.values.actor}
+          errors={props.errors}
+          maxLength={254}
+        />
+        <TextField
+          name="from"
+          type="date"
+          label={t('accounts.audit.from')}
+          value={props.values.from}
+          errors={props.errors}
+        />
+        <TextField
+          name="to"
+          type="date"
+          label={t('accounts.audit.to')}
+          value={props.values.to}
+          errors={props.errors}
+        />
         <button type="submit">{t('accounts.audit.filter')}</button>
       </form>
       {props.data ? (
@@ -100,7 +138,9 @@ function AuditPage(props: { data: Audit | null; values: Values; errors: FormErro
                     <td>
                       {row.actor.id ? (
                         <a href={view.href(`/admin/users/${row.actor.id}`)}>
-                          {row.actor.erased ? t('accounts.audit.erased') : (row.actor.label ?? row.actor.id)}
+                          {row.actor.erased
+                            ? t('accounts.audit.erased')
+                            : (row.actor.label ?? row.actor.id)}
                         </a>
                       ) : (
                         row.actor.label
@@ -122,7 +162,11 @@ function AuditPage(props: { data: Audit | null; values: Values; errors: FormErro
               </tbody>
             </table>
           </div>
-          <Pagination page={props.data.page} pageSize={props.data.pageSize} total={props.data.total} />
+          <Pagination
+            page={props.data.page}
+            pageSize={props.data.pageSize}
+            total={props.data.total}
+          />
         </>
       ) : null}
     </>
@@ -142,13 +186,21 @@ function OutboxPage(props: { data: Outbox; values: Values }): VNode {
       <h1>{t('accounts.admin.outbox')}</h1>
       <p>{t(props.data.transport === 'smtp' ? 'accounts.outbox.smtp' : 'accounts.outbox.kept')}</p>
       <form method="get" action={view.href('/admin/outbox')} class="filters">
-        <TextField name="to" label={t('accounts.outbox.to')} value={props.values.to} maxLength={254} />
+        <TextField
+          name="to"
+          label={t('accounts.outbox.to')}
+          value={props.values.to}
+          maxLength={254}
+        />
         <SelectField
           name="status"
           label={t('accounts.outbox.status')}
           value={props.values.status}
           emptyLabel={t('accounts.outbox.any')}
-          options={['pending', 'sent', 'kept', 'failed'].map((s) => ({ value: s, label: t(`accounts.outbox.statuses.${s}`) }))}
+          options={['pending', 'sent', 'kept', 'failed'].map((s) => ({
+            value: s,
+            label: t(`accounts.outbox.statuses.${s}`),
+          }))}
         />
         <button type="submit">{t('accounts.audit.filter')}</button>
       </form>
@@ -223,7 +275,12 @@ function UsersPage(props: { data: Users; values: Values }): VNode {
       <AdminNav />
       <h1>{t('accounts.admin.users')}</h1>
       <form method="get" action={view.href('/admin/users')} class="filters">
-        <TextField name="q" label={t('accounts.users.search')} value={props.values.q} maxLength={200} />
+        <TextField
+          name="q"
+          label={t('accounts.users.search')}
+          value={props.values.q}
+          maxLength={200}
+        />
         <SelectField
           name="role"
           label={t('accounts.users.role')}
@@ -269,7 +326,12 @@ function UsersPage(props: { data: Users; values: Values }): VNode {
 
 type AdminUser = Awaited<ReturnType<typeof userForAdmin>>;
 
-function UserPage(props: { user: AdminUser; done?: string; values?: Values; errors?: FormErrors }): VNode {
+function UserPage(props: {
+  user: AdminUser;
+  done?: string;
+  values?: Values;
+  errors?: FormErrors;
+}): VNode {
   const view = useView();
   const { t } = view;
   const u = props.user;
@@ -289,7 +351,9 @@ function UserPage(props: { user: AdminUser; done?: string; values?: Values; erro
       </dl>
       <p>
         <a href={`${view.href('/admin/audit')}?actor=${u.id}`}>{t('accounts.users.actions')}</a> ·{' '}
-        <a href={`${view.href('/admin/audit')}?entityType=user&entityId=${u.id}`}>{t('accounts.users.history')}</a>
+        <a href={`${view.href('/admin/audit')}?entityType=user&entityId=${u.id}`}>
+          {t('accounts.users.history')}
+        </a>
       </p>
       <section aria-labelledby="grants-heading">
         <h2 id="grants-heading">{t('accounts.profile.roles')}</h2>
@@ -298,7 +362,9 @@ function UserPage(props: { user: AdminUser; done?: string; values?: Values; erro
           {u.grants.map((g) => (
             <li key={g.id}>
               {t(`accounts.role.${g.role}`)}
-              {g.scopeType === 'site' ? ` (${t('accounts.scope.site')})` : ` (${t(`accounts.scope.${g.scopeType}`)}: ${g.scopeName})`}{' '}
+              {g.scopeType === 'site'
+                ? ` (${t('accounts.scope.site')})`
+                : ` (${t(`accounts.scope.${g.scopeType}`)}: ${g.scopeName})`}{' '}
               <PostForm action={`/admin/users/${u.id}/grants/${g.id}/revoke`} class="inline">
                 <button type="submit" class="link">
                   {t('accounts.users.revoke')}
@@ -318,14 +384,20 @@ function UserPage(props: { user: AdminUser; done?: string; values?: Values; erro
               label={t('accounts.users.role')}
               value={props.values?.role}
               errors={errors}
-              options={ROLES.filter((r) => r !== 'participant').map((r) => ({ value: r, label: t(`accounts.role.${r}`) }))}
+              options={ROLES.filter((r) => r !== 'participant').map((r) => ({
+                value: r,
+                label: t(`accounts.role.${r}`),
+              }))}
             />
             <SelectField
               name="scopeType"
               label={t('accounts.users.scopeType')}
               value={props.values?.scopeType ?? 'site'}
               errors={errors}
-              options={['site', 'organisation', 'process', 'event'].map((s) => ({ value: s, label: t(`accounts.scope.${s}`) }))}
+              options={['site', 'organisation', 'process', 'event'].map((s) => ({
+                value: s,
+                label: t(`accounts.scope.${s}`),
+              }))}
             />
             <TextField
               name="scopeRef"
@@ -357,44 +429,93 @@ export async function adminPages(app: FastifyInstance): Promise<void> {
     seeOther(request, reply, '/admin/users'),
   );
 
-  app.get('/admin/audit', { config: { page: true }, schema: { hide: true, querystring: AuditQuerySchema } }, async (request, reply) => {
-    const q = query<Record<string, string | undefined> & { page: number }>(request);
-    const values = Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === 'string')) as Values;
-    try {
-      const data = await browseAudit(request.ctx, { ...q, page: q.page ?? 1, pageSize: PAGE_SIZE });
-      return sendPage(request, reply, { title: request.t('accounts.admin.audit') }, (
-        <AuditPage data={data} values={values} errors={{}} />
-      ));
-    } catch (error) {
-      if (isAppError(error) && error.code === 'bad_request' && error.errors.length) {
-        return sendPage(request, reply, { title: request.t('accounts.admin.audit'), status: 400 }, (
-          <AuditPage data={null} values={values} errors={errorsByField(error.errors)} />
-        ));
+  app.get(
+    '/admin/audit',
+    { config: { page: true }, schema: { hide: true, querystring: AuditQuerySchema } },
+    async (request, reply) => {
+      const q = query<Record<string, string | undefined> & { page: number }>(request);
+      const values = Object.fromEntries(
+        Object.entries(q).filter(([, v]) => typeof v === 'string'),
+      ) as Values;
+      try {
+        const data = await browseAudit(request.ctx, {
+          ...q,
+          page: q.page ?? 1,
+          pageSize: PAGE_SIZE,
+        });
+        return sendPage(
+          request,
+          reply,
+          { title: request.t('accounts.admin.audit') },
+          <AuditPage data={data} values={values} errors={{}} />,
+        );
+      } catch (error) {
+        if (isAppError(error) && error.code === 'bad_request' && error.errors.length) {
+          return sendPage(
+            request,
+            reply,
+            { title: request.t('accounts.admin.audit'), status: 400 },
+            <AuditPage data={null} values={values} errors={errorsByField(error.errors)} />,
+          );
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 
-  app.get('/admin/outbox', { config: { page: true }, schema: { hide: true, querystring: OutboxQuery } }, async (request, reply) => {
-    const q = query<{ to?: string; status?: string; page?: number }>(request);
-    const data = await browseOutbox(request.ctx, { to: q.to, status: q.status, page: q.page ?? 1, pageSize: PAGE_SIZE });
-    return sendPage(request, reply, { title: request.t('accounts.admin.outbox') }, (
-      <OutboxPage data={data} values={{ to: q.to ?? '', status: q.status ?? '' }} />
-    ));
-  });
-  app.get('/admin/outbox/:id', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const message = await outboxMessage(request.ctx, id);
-    return sendPage(request, reply, { title: message.subject }, <OutboxMessagePage message={message} />);
-  });
+  app.get(
+    '/admin/outbox',
+    { config: { page: true }, schema: { hide: true, querystring: OutboxQuery } },
+    async (request, reply) => {
+      const q = query<{ to?: string; status?: string; page?: number }>(request);
+      const data = await browseOutbox(request.ctx, {
+        to: q.to,
+        status: q.status,
+        page: q.page ?? 1,
+        pageSize: PAGE_SIZE,
+      });
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.admin.outbox') },
+        <OutboxPage data={data} values={{ to: q.to ?? '', status: q.status ?? '' }} />,
+      );
+    },
+  );
+  app.get(
+    '/admin/outbox/:id',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const message = await outboxMessage(request.ctx, id);
+      return sendPage(
+        request,
+        reply,
+        { title: message.subject },
+        <OutboxMessagePage message={message} />,
+      );
+    },
+  );
 
-  app.get('/admin/users', { config: { page: true }, schema: { hide: true, querystring: UsersQuery } }, async (request, reply) => {
-    const q = query<{ q?: string; role?: string; page?: number }>(request);
-    const data = await listUsers(request.ctx, { q: q.q, role: q.role, page: q.page ?? 1, pageSize: PAGE_SIZE });
-    return sendPage(request, reply, { title: request.t('accounts.admin.users') }, (
-      <UsersPage data={data} values={{ q: q.q ?? '', role: q.role ?? '' }} />
-    ));
-  });
+  app.get(
+    '/admin/users',
+    { config: { page: true }, schema: { hide: true, querystring: UsersQuery } },
+    async (request, reply) => {
+      const q = query<{ q?: string; role?: string; page?: number }>(request);
+      const data = await listUsers(request.ctx, {
+        q: q.q,
+        role: q.role,
+        page: q.page ?? 1,
+        pageSize: PAGE_SIZE,
+      });
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.admin.users') },
+        <UsersPage data={data} values={{ q: q.q ?? '', role: q.role ?? '' }} />,
+      );
+    },
+  );
 
   const renderUser = async (
     request: FastifyRequest,
@@ -403,28 +524,47 @@ export async function adminPages(app: FastifyInstance): Promise<void> {
   ) => {
     const { id } = request.params as { id: string };
     const user = await userForAdmin(request.ctx, id);
-    return sendPage(request, reply, { title: user.displayName, status: extra.status }, (
+    return sendPage(
+      request,
+      reply,
+      { title: user.displayName, status: extra.status },
       <UserPage
         user={user}
         done={(request.query as { done?: string } | undefined)?.done}
         values={extra.errors ? formValues(request.body) : undefined}
         errors={extra.errors ? errorsByField(extra.errors) : {}}
-      />
-    ));
+      />,
+    );
   };
-  app.get('/admin/users/:id', { config: { page: true }, schema: { hide: true, querystring: NoticeQuery } }, async (request, reply) =>
-    renderUser(request, reply),
+  app.get(
+    '/admin/users/:id',
+    { config: { page: true }, schema: { hide: true, querystring: NoticeQuery } },
+    async (request, reply) => renderUser(request, reply),
   );
-  app.post('/admin/users/:id/grants', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const result = await runForm(GrantForm, request.body, (input) => grantRoleByReference(request.ctx, id, input));
-    if (!result.ok) return renderUser(request, reply, { status: result.status, errors: result.errors });
-    return seeOther(request, reply, `/admin/users/${id}?done=granted`);
-  });
-  app.post('/admin/users/:id/grants/:grantId/revoke', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const { id, grantId } = request.params as { id: string; grantId: string };
-    const result = await runForm(EmptyForm, request.body, () => revokeGrant(request.ctx, grantId));
-    if (!result.ok) return renderUser(request, reply, { status: result.status, errors: result.errors });
-    return seeOther(request, reply, `/admin/users/${id}?done=revoked`);
-  });
+  app.post(
+    '/admin/users/:id/grants',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const result = await runForm(GrantForm, request.body, (input) =>
+        grantRoleByReference(request.ctx, id, input),
+      );
+      if (!result.ok)
+        return renderUser(request, reply, { status: result.status, errors: result.errors });
+      return seeOther(request, reply, `/admin/users/${id}?done=granted`);
+    },
+  );
+  app.post(
+    '/admin/users/:id/grants/:grantId/revoke',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const { id, grantId } = request.params as { id: string; grantId: string };
+      const result = await runForm(EmptyForm, request.body, () =>
+        revokeGrant(request.ctx, grantId),
+      );
+      if (!result.ok)
+        return renderUser(request, reply, { status: result.status, errors: result.errors });
+      return seeOther(request, reply, `/admin/users/${id}?done=revoked`);
+    },
+  );
 }

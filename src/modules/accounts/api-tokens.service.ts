@@ -4,7 +4,14 @@ import { recordAudit } from '../../platform/audit.ts';
 import { newId, isUuid } from '../../platform/ids.ts';
 import * as tokens from './tokens.repository.ts';
 import { actorFor, requireSession } from './accounts.service.ts';
-import { API_TOKEN_PREFIX, isApiTokenShape, nameErrors, normaliseName, randomToken, sha256 } from './accounts.ts';
+import {
+  API_TOKEN_PREFIX,
+  isApiTokenShape,
+  nameErrors,
+  normaliseName,
+  randomToken,
+  sha256,
+} from './accounts.ts';
 import { can, mfaPending, TOKEN_SCOPES, type TokenScope } from './permissions.ts';
 
 export const TOKEN_LIFETIMES_DAYS = [7, 30, 90, 365] as const;

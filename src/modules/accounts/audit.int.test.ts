@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestEnv, type TestEnv } from '../../../test/helpers/app.ts';
-import { createTestUser, insertTestOrganisation, lastMailTo, linkIn } from '../../../test/helpers/auth.ts';
+import {
+  createTestUser,
+  insertTestOrganisation,
+  lastMailTo,
+  linkIn,
+} from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -37,9 +42,16 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
   }
 
   /** A session actor as the hook resolves it (with its session id and mfa flag). */
-  async function sessionCtx(userId: string, mfa = true): Promise<{ ctx: ServiceContext; token: string }> {
+  async function sessionCtx(
+    userId: string,
+    mfa = true,
+  ): Promise<{ ctx: ServiceContext; token: string }> {
     const token = await startSession(env.ctx(), userId, { mfaPassed: mfa });
-    const actor: Actor = { ...(await actorFor(env.ctx(), userId)), sessionId: hashToken(token), mfa };
+    const actor: Actor = {
+      ...(await actorFor(env.ctx(), userId)),
+      sessionId: hashToken(token),
+      mfa,
+    };
     return { ctx: { ...env.ctx(actor), ip: '192.0.2.1', requestId: 'req-1' }, token };
   }
 
@@ -47,7 +59,10 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
     const org = await insertTestOrganisation(env, `audit-org-${kind}`);
     const admin = await createTestUser(env, [{ role: 'site-admin', scopeType: 'site' }]);
     const adminCtx = (await sessionCtx(admin.id)).ctx;
-    const anonymous = { ...env.ctx({ userId: null, label: 'anonymous', grants: [], via: 'anonymous' }), ip: '192.0.2.9' };
+    const anonymous = {
+      ...env.ctx({ userId: null, label: 'anonymous', grants: [], via: 'anonymous' }),
+      ip: '192.0.2.9',
+    };
     const email = `audit-${kind}@example.org`;
     const password = 'audit passphrase one';
     let userId = '';
@@ -58,7 +73,10 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
     let membershipId = '';
     const expectOne = async (action: string, work: () => Promise<unknown>) => {
       const written = await audited(work);
-      expect(written.map((r) => r.action), action).toEqual([action]);
+      expect(
+        written.map((r) => r.action),
+        action,
+      ).toEqual([action]);
       return written[0]!;
     };
     const expectNone = async (label: string, work: () => Promise<unknown>) => {
@@ -66,24 +84,67 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
       expect(written, label).toEqual([]);
     };
 
-    await expectOne('user.create', () => auth.signUp(anonymous, { displayName: 'Audit Person', email, password }));
-    userId = (await env.deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    await expectOne('user.create', () =>
+      auth.signUp(anonymous, { displayName: 'Audit Person', email, password }),
+    );
+    userId = (
+      await env.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', email)
+        .executeTakeFirstOrThrow()
+    ).id;
     const verifyLink = linkIn((await lastMailTo(env, email))!.text_body, '/verify-email')!;
-    await expectOne('user.verify-email', () => auth.verifyEmail(anonymous, new URL(verifyLink, 'http://x').searchParams.get('token')));
-    await expectNone('wrong password', () => auth.signIn(anonymous, { email, password: 'wrong wrong wrong' }));
-    const signedIn = await expectOne('session.start', () => auth.signIn(anonymous, { email, password }));
+    await expectOne('user.verify-email', () =>
+      auth.verifyEmail(anonymous, new URL(verifyLink, 'http://x').searchParams.get('token')),
+    );
+    await expectNone('wrong password', () =>
+      auth.signIn(anonymous, { email, password: 'wrong wrong wrong' }),
+    );
+    const signedIn = await expectOne('session.start', () =>
+      auth.signIn(anonymous, { email, password }),
+    );
     expect(signedIn.entity_id).toBe(userId);
     me = (await sessionCtx(userId)).ctx;
-    await expectOne('user.update-profile', () => updateProfile(me, { displayName: 'Audit Person Renamed', locale: 'fr' }));
-    await expectNone('same profile again', () => updateProfile(me, { displayName: 'Audit Person Renamed', locale: 'fr' }));
-    await expectNone('wrong current password', () => auth.changePassword(me, { currentPassword: 'nope', newPassword: 'audit passphrase two' }));
-    await expectOne('user.password-change', () => auth.changePassword(me, { currentPassword: password, newPassword: 'audit passphrase two' }));
-    await expectOne('user.email-change-requested', () => auth.requestEmailChange(me, { newEmail: `new-${email}`, emailPassword: 'audit passphrase two' }));
-    const changeLink = linkIn((await lastMailTo(env, `new-${email}`))!.text_body, '/account/email/confirm')!;
-    await expectOne('user.email-change', () => auth.confirmEmailChange(anonymous, new URL(changeLink, 'http://x').searchParams.get('token')));
-    await expectOne('user.password-reset-requested', () => auth.requestPasswordReset(anonymous, `new-${email}`));
-    const resetLink = linkIn((await lastMailTo(env, `new-${email}`))!.text_body, '/password-reset/new')!;
-    await expectOne('user.password-reset', () => auth.resetPassword(anonymous, new URL(resetLink, 'http://x').searchParams.get('token'), 'audit passphrase three'));
+    await expectOne('user.update-profile', () =>
+      updateProfile(me, { displayName: 'Audit Person Renamed', locale: 'fr' }),
+    );
+    await expectNone('same profile again', () =>
+      updateProfile(me, { displayName: 'Audit Person Renamed', locale: 'fr' }),
+    );
+    await expectNone('wrong current password', () =>
+      auth.changePassword(me, { currentPassword: 'nope', newPassword: 'audit passphrase two' }),
+    );
+    await expectOne('user.password-change', () =>
+      auth.changePassword(me, { currentPassword: password, newPassword: 'audit passphrase two' }),
+    );
+    await expectOne('user.email-change-requested', () =>
+      auth.requestEmailChange(me, {
+        newEmail: `new-${email}`,
+        emailPassword: 'audit passphrase two',
+      }),
+    );
+    const changeLink = linkIn(
+      (await lastMailTo(env, `new-${email}`))!.text_body,
+      '/account/email/confirm',
+    )!;
+    await expectOne('user.email-change', () =>
+      auth.confirmEmailChange(anonymous, new URL(changeLink, 'http://x').searchParams.get('token')),
+    );
+    await expectOne('user.password-reset-requested', () =>
+      auth.requestPasswordReset(anonymous, `new-${email}`),
+    );
+    const resetLink = linkIn(
+      (await lastMailTo(env, `new-${email}`))!.text_body,
+      '/password-reset/new',
+    )!;
+    await expectOne('user.password-reset', () =>
+      auth.resetPassword(
+        anonymous,
+        new URL(resetLink, 'http://x').searchParams.get('token'),
+        'audit passphrase three',
+      ),
+    );
     me = (await sessionCtx(userId)).ctx;
     const state = await mfaState(me);
     if (!state.enabled) secret = state.secret;
@@ -95,9 +156,13 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
     await expectOne('user.recovery-codes', async () => {
       codes = await regenerateRecoveryCodes(me, { codesPassword: 'audit passphrase three' });
     });
-    await expectOne('user.mfa-disable', () => disableTotp(me, { disablePassword: 'audit passphrase three', disableCode: codes[0]! }));
+    await expectOne('user.mfa-disable', () =>
+      disableTotp(me, { disablePassword: 'audit passphrase three', disableCode: codes[0]! }),
+    );
     await expectOne('api-token.create', async () => {
-      tokenId = (await createApiToken(me, { tokenName: 'script', scopes: ['read'], expiresInDays: 30 })).id;
+      tokenId = (
+        await createApiToken(me, { tokenName: 'script', scopes: ['read'], expiresInDays: 30 })
+      ).id;
     });
     await expectOne('api-token.revoke', () => revokeApiToken(me, tokenId));
     await expectNone('revoke again', () => revokeApiToken(me, tokenId));
@@ -110,15 +175,29 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
     await expectOne('membership.accept', () => decideMembership(adminCtx, membershipId, 'accept'));
     await expectNone('decide twice', () => decideMembership(adminCtx, membershipId, 'refuse'));
     await expectOne('membership.leave', () => leaveOrganisation(me, membershipId));
-    const grant = await expectOne('role.grant', () => grantRole(adminCtx, userId, 'reviewer', { type: 'event', id: 'ev-1' }));
-    expect(JSON.parse(JSON.stringify(grant.after))).toEqual({ role: 'reviewer', scopeType: 'event', scopeId: 'ev-1' });
-    await expectNone('grant again (idempotent)', () => grantRole(adminCtx, userId, 'reviewer', { type: 'event', id: 'ev-1' }));
-    const grantRow = await env.deps.db.selectFrom('role_grants').select('id').where('user_id', '=', userId).executeTakeFirstOrThrow();
+    const grant = await expectOne('role.grant', () =>
+      grantRole(adminCtx, userId, 'reviewer', { type: 'event', id: 'ev-1' }),
+    );
+    expect(JSON.parse(JSON.stringify(grant.after))).toEqual({
+      role: 'reviewer',
+      scopeType: 'event',
+      scopeId: 'ev-1',
+    });
+    await expectNone('grant again (idempotent)', () =>
+      grantRole(adminCtx, userId, 'reviewer', { type: 'event', id: 'ev-1' }),
+    );
+    const grantRow = await env.deps.db
+      .selectFrom('role_grants')
+      .select('id')
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
     await expectOne('role.revoke', () => revokeGrant(adminCtx, grantRow.id));
     await expectOne('session.end-all', () => signOutEverywhere(me));
     const { ctx: last, token } = await sessionCtx(userId);
     await expectOne('session.end', () => signOut(last, token));
-    await expectNone('wrong password on delete', () => deleteMyAccount(last, { deletePassword: 'nope', confirm: 'yes' }));
+    await expectNone('wrong password on delete', () =>
+      deleteMyAccount(last, { deletePassword: 'nope', confirm: 'yes' }),
+    );
     const erased = await expectOne('user.erase', () =>
       deleteMyAccount(last, { deletePassword: 'audit passphrase three', confirm: 'yes' }),
     );
@@ -136,17 +215,37 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
     const user = await createTestUser(env);
     const { ctx } = await sessionCtx(user.id);
     await updateProfile(ctx, { displayName: 'Before Erasure', locale: 'en' });
-    const before = await env.deps.db.selectFrom('audit_log').selectAll().where('actor_id', '=', user.id).execute();
+    const before = await env.deps.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('actor_id', '=', user.id)
+      .execute();
     expect(before.length).toBeGreaterThan(0);
-    await expect(sql`UPDATE audit_log SET actor_id = NULL WHERE actor_id = ${user.id}`.execute(env.deps.db)).rejects.toThrow(/append-only/);
-    await expect(sql`DELETE FROM audit_log WHERE actor_id = ${user.id}`.execute(env.deps.db)).rejects.toThrow(/append-only/);
+    await expect(
+      sql`UPDATE audit_log SET actor_id = NULL WHERE actor_id = ${user.id}`.execute(env.deps.db),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`DELETE FROM audit_log WHERE actor_id = ${user.id}`.execute(env.deps.db),
+    ).rejects.toThrow(/append-only/);
     await deleteMyAccount(ctx, { deletePassword: user.password, confirm: 'yes' });
-    const after = await env.deps.db.selectFrom('audit_log').selectAll().where('actor_id', '=', user.id).execute();
+    const after = await env.deps.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('actor_id', '=', user.id)
+      .execute();
     // The earlier rows are untouched, plus the erasure's own row.
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.at(-1)?.action).toBe('user.erase');
-    const account = await env.deps.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
-    expect(account).toMatchObject({ status: 'erased', display_name: 'Erased account', password_hash: null });
+    const account = await env.deps.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(account).toMatchObject({
+      status: 'erased',
+      display_name: 'Erased account',
+      password_hash: null,
+    });
     expect(account.email).not.toContain(user.email);
     // The admin audit page shows an anonymous id in their place.
     const admin = await createTestUser(env, [{ role: 'site-admin', scopeType: 'site' }]);
@@ -163,7 +262,12 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
         entityType: 'resource',
         entityId: 'r-1',
         before: { title: 'Old', contactEmail: 'x@example.org' },
-        after: { title: 'New', contactEmail: 'y@example.org', internalNotes: 'n', privateNote: 'p' },
+        after: {
+          title: 'New',
+          contactEmail: 'y@example.org',
+          internalNotes: 'n',
+          privateNote: 'p',
+        },
         isPublic: true,
       });
       await recordAudit(trx, system, {
@@ -193,12 +297,16 @@ describe.each(databaseKinds())('audit log on %s', (kind) => {
     await createApiToken(ctx, { tokenName: 'export me', scopes: ['read'], expiresInDays: 7 });
     const data = await exportMyData(ctx);
     expect(data.format).toBe('capacity-commons/personal-data@1');
-    const accounts = data.modules.accounts as Record<string, unknown> & { account: { email: string } };
+    const accounts = data.modules.accounts as Record<string, unknown> & {
+      account: { email: string };
+    };
     expect(accounts.account.email).toBe(user.email);
     expect(JSON.stringify(accounts)).toContain('export me');
     expect(JSON.stringify(data)).not.toMatch(/password_hash|\$argon2|token_hash/);
     // A site admin cannot download someone else's data through this path.
     const other = await createTestUser(env);
-    await expect(exportMyData(env.ctx({ ...other.actor, via: 'token', tokenScopes: ['admin'] }))).rejects.toThrow();
+    await expect(
+      exportMyData(env.ctx({ ...other.actor, via: 'token', tokenScopes: ['admin'] })),
+    ).rejects.toThrow();
   });
 });

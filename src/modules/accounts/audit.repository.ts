@@ -97,7 +97,16 @@ export async function listOutbox(
   if (filter.category) query = query.where('category', '=', filter.category);
   const [rows, total] = await Promise.all([
     query
-      .select(['id', 'created_at', 'to_address', 'subject', 'category', 'status', 'attempts', 'sent_at'])
+      .select([
+        'id',
+        'created_at',
+        'to_address',
+        'subject',
+        'category',
+        'status',
+        'attempts',
+        'sent_at',
+      ])
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(pageSize)

@@ -67,7 +67,10 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     const plantedToken = planted.cookie(SESSION_COOKIE)!;
     agent.setCookie(SESSION_COOKIE, plantedToken);
     await agent.get('/sign-in?done=verified');
-    const signIn = await agent.postForm('/sign-in', { email, password: 'a long enough passphrase' });
+    const signIn = await agent.postForm('/sign-in', {
+      email,
+      password: 'a long enough passphrase',
+    });
     expect(signIn.statusCode).toBe(303);
     expect(signIn.headers.location).toBe('/account');
     const newToken = agent.cookie(SESSION_COOKIE)!;
@@ -114,7 +117,11 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     const agent = new TestAgent(env.app);
     await agent.get('/sign-in');
     const user = await createTestUser(env);
-    const missing = await agent.postForm('/sign-in', { email: user.email, password: user.password }, { csrf: null });
+    const missing = await agent.postForm(
+      '/sign-in',
+      { email: user.email, password: user.password },
+      { csrf: null },
+    );
     expect(missing.statusCode).toBe(403);
     expect(missing.body).toContain('This form has expired');
     const forged = await agent.postForm(
@@ -147,17 +154,25 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     const tooShort = await agent.postForm('/password-reset/new', { token, password: 'short' });
     expect(tooShort.statusCode).toBe(422);
     expect(tooShort.body).toContain('Use at least 12 characters.');
-    const done = await agent.postForm('/password-reset/new', { token, password: 'brand new passphrase' });
+    const done = await agent.postForm('/password-reset/new', {
+      token,
+      password: 'brand new passphrase',
+    });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/sign-in?done=reset');
     expect(await auditCount('user.password-reset', user.id)).toBe(1);
     // Single use.
-    const again = await agent.postForm('/password-reset/new', { token, password: 'yet another passphrase' });
+    const again = await agent.postForm('/password-reset/new', {
+      token,
+      password: 'yet another passphrase',
+    });
     expect(again.statusCode).toBe(410);
     expect((await agent.get(link)).statusCode).toBe(410);
     // Every session of the account ended.
     expect((await other.get('/account')).statusCode).toBe(303);
-    expect((await signInThroughForm(env, user.email, 'brand new passphrase')).response.statusCode).toBe(303);
+    expect(
+      (await signInThroughForm(env, user.email, 'brand new passphrase')).response.statusCode,
+    ).toBe(303);
 
     // Expiry: a link older than an hour no longer works.
     await agent.postForm('/password-reset', { email: user.email });
@@ -166,7 +181,10 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     expect((await agent.get(late)).statusCode).toBe(410);
     const lateToken = new URL(late, 'http://x').searchParams.get('token')!;
     await agent.get('/password-reset');
-    const expired = await agent.postForm('/password-reset/new', { token: lateToken, password: 'too late passphrase' });
+    const expired = await agent.postForm('/password-reset/new', {
+      token: lateToken,
+      password: 'too late passphrase',
+    });
     expect(expired.statusCode).toBe(410);
     expect(await auditCount('user.password-reset', user.id)).toBe(1);
   });
@@ -186,17 +204,29 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     const setup = await agent.get('/account/mfa');
     expect(setup.statusCode).toBe(200);
     expect(setup.body).toMatch(/<svg[^>]*viewBox/);
-    const row = await env.deps.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await env.deps.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     const secret = openSecret(row.totp_pending_secret!, env.deps.config.sessionSecret)!;
     expect(setup.body).toContain(secret);
     const wrong = await agent.postForm('/account/mfa/enable', { code: '000000' });
     expect(wrong.statusCode).toBe(422);
-    const enabled = await agent.postForm('/account/mfa/enable', { code: totpCode(secret, clock.now().getTime()) });
+    const enabled = await agent.postForm('/account/mfa/enable', {
+      code: totpCode(secret, clock.now().getTime()),
+    });
     expect(enabled.statusCode).toBe(200);
-    const codes = [...enabled.body.matchAll(/<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})<\/code>/g)].map((m) => m[1]!);
+    const codes = [
+      ...enabled.body.matchAll(/<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})<\/code>/g),
+    ].map((m) => m[1]!);
     expect(codes).toHaveLength(10);
     // Stored hashed: the codes themselves are nowhere in the database.
-    const stored = await env.deps.db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', user.id).execute();
+    const stored = await env.deps.db
+      .selectFrom('recovery_codes')
+      .select('code_hash')
+      .where('user_id', '=', user.id)
+      .execute();
     expect(stored.map((s) => s.code_hash)).not.toContain(codes[0]);
 
     // Sign in again: the password alone is not enough.
@@ -208,7 +238,9 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     await second.agent.get('/sign-in/code');
     const bad = await second.agent.postForm('/sign-in/code', { code: '123456' });
     expect(bad.statusCode).toBe(422);
-    const good = await second.agent.postForm('/sign-in/code', { code: totpCode(secret, clock.now().getTime()) });
+    const good = await second.agent.postForm('/sign-in/code', {
+      code: totpCode(secret, clock.now().getTime()),
+    });
     expect(good.statusCode).toBe(303);
     const token = second.agent.cookie(SESSION_COOKIE)!;
     expect((await resolveSession(env.deps, token))?.mfa).toBe(true);
@@ -217,7 +249,9 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     clock.advance(61_000);
     const third = await signInThroughForm(env, user.email, user.password);
     await third.agent.get('/sign-in/code');
-    const replay = await third.agent.postForm('/sign-in/code', { code: totpCode(secret, clock.now().getTime() - 61_000) });
+    const replay = await third.agent.postForm('/sign-in/code', {
+      code: totpCode(secret, clock.now().getTime() - 61_000),
+    });
     expect(replay.statusCode).toBe(422);
     const recovery = await third.agent.postForm('/sign-in/code', { code: codes[0]!.toUpperCase() });
     expect(recovery.statusCode).toBe(303);
@@ -225,7 +259,9 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     clock.advance(61_000);
     const fourth = await signInThroughForm(env, user.email, user.password);
     await fourth.agent.get('/sign-in/code');
-    expect((await fourth.agent.postForm('/sign-in/code', { code: codes[0]! })).statusCode).toBe(422);
+    expect((await fourth.agent.postForm('/sign-in/code', { code: codes[0]! })).statusCode).toBe(
+      422,
+    );
   });
 
   it('requires two-step verification of site admins before their role counts', async () => {
@@ -240,12 +276,21 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     expect(users.headers.location).toBe('/account/mfa?done=mfaRequired');
     const setup = await agent.get('/account/mfa');
     expect(setup.body).toContain('Your role requires two-step verification');
-    const row = await env.deps.db.selectFrom('users').selectAll().where('id', '=', admin.id).executeTakeFirstOrThrow();
+    const row = await env.deps.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', admin.id)
+      .executeTakeFirstOrThrow();
     const secret = openSecret(row.totp_pending_secret!, env.deps.config.sessionSecret)!;
-    const enabled = await agent.postForm('/account/mfa/enable', { code: totpCode(secret, clock.now().getTime()) });
+    const enabled = await agent.postForm('/account/mfa/enable', {
+      code: totpCode(secret, clock.now().getTime()),
+    });
     expect(enabled.statusCode).toBe(200);
     expect(enabled.body).not.toContain('Turn off two-step verification');
-    expect((await agent.request('GET', '/api/v1/me')).json().siteRolesInForce).toEqual(['participant', 'site-admin']);
+    expect((await agent.request('GET', '/api/v1/me')).json().siteRolesInForce).toEqual([
+      'participant',
+      'site-admin',
+    ]);
     expect((await agent.get('/admin/users')).statusCode).toBe(200);
   });
 
@@ -264,15 +309,28 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
       emailPassword: user.password,
     });
     expect(response.statusCode).toBe(303);
-    expect((await lastMailTo(env, user.email))?.subject).toMatch(/change of email address was requested/);
-    const link = linkIn((await lastMailTo(env, `new-${user.email}`))!.text_body, '/account/email/confirm')!;
-    const before = await env.deps.db.selectFrom('users').select('email').where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect((await lastMailTo(env, user.email))?.subject).toMatch(
+      /change of email address was requested/,
+    );
+    const link = linkIn(
+      (await lastMailTo(env, `new-${user.email}`))!.text_body,
+      '/account/email/confirm',
+    )!;
+    const before = await env.deps.db
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(before.email).toBe(user.email);
     await agent.get(link);
     const token = new URL(link, 'http://x').searchParams.get('token')!;
     const confirmed = await agent.postForm('/account/email/confirm', { token });
     expect(confirmed.statusCode).toBe(303);
-    const after = await env.deps.db.selectFrom('users').select('email').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const after = await env.deps.db
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(after.email).toBe(`new-${user.email}`);
     expect(await auditCount('user.email-change', user.id)).toBe(1);
   });
@@ -282,7 +340,10 @@ describe.each(databaseKinds())('accounts: sign-up, sign-in, reset on %s', (kind)
     const here = await signedInAgent(env, user);
     const elsewhere = await signedInAgent(env, user);
     await here.get('/account');
-    const wrong = await here.postForm('/account/password', { currentPassword: 'nope', newPassword: 'a new passphrase here' });
+    const wrong = await here.postForm('/account/password', {
+      currentPassword: 'nope',
+      newPassword: 'a new passphrase here',
+    });
     expect(wrong.statusCode).toBe(422);
     const ok = await here.postForm('/account/password', {
       currentPassword: user.password,

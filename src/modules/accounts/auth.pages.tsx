@@ -82,13 +82,18 @@ function SignUpPage(props: { values: Values; errors: FormErrors }): VNode {
         <button type="submit">{t('accounts.signUp.submit')}</button>
       </PostForm>
       <p>
-        {t('accounts.signUp.haveAccount')} <a href={href('/sign-in')}>{t('accounts.signIn.title')}</a>
+        {t('accounts.signUp.haveAccount')}{' '}
+        <a href={href('/sign-in')}>{t('accounts.signIn.title')}</a>
       </p>
     </section>
   );
 }
 
-function MessagePage(props: { title: string; body: string; link?: { href: string; label: string } }): VNode {
+function MessagePage(props: {
+  title: string;
+  body: string;
+  link?: { href: string; label: string };
+}): VNode {
   const { href } = useView();
   return (
     <section class="narrow">
@@ -110,7 +115,14 @@ function SignInPage(props: { values: Values; errors: FormErrors; done?: string }
       <h1>{t('accounts.signIn.title')}</h1>
       <Notice
         done={props.done}
-        allowed={['verified', 'reset', 'signedOut', 'emailChanged', 'deleted', 'signedOutEverywhere']}
+        allowed={[
+          'verified',
+          'reset',
+          'signedOut',
+          'emailChanged',
+          'deleted',
+          'signedOutEverywhere',
+        ]}
       />
       <ErrorSummary errors={props.errors} />
       <PostForm action="/sign-in">
@@ -144,7 +156,8 @@ function SignInPage(props: { values: Values; errors: FormErrors; done?: string }
           <a href={href('/verify-email/resend')}>{t('accounts.signIn.resend')}</a>
         </li>
         <li>
-          {t('accounts.signIn.noAccount')} <a href={href('/sign-up')}>{t('accounts.signUp.title')}</a>
+          {t('accounts.signIn.noAccount')}{' '}
+          <a href={href('/sign-up')}>{t('accounts.signUp.title')}</a>
         </li>
       </ul>
     </section>
@@ -259,9 +272,12 @@ export async function authPages(app: FastifyInstance): Promise<void> {
 
   // --- Sign up
   app.get('/sign-up', page, async (request, reply) =>
-    sendPage(request, reply, { title: request.t('accounts.signUp.title') }, (
-      <SignUpPage values={{}} errors={{}} />
-    )),
+    sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.signUp.title') },
+      <SignUpPage values={{}} errors={{}} />,
+    ),
   );
   app.post('/sign-up', page, async (request, reply) => {
     const result = await runForm(SignUpForm, request.body, (input) =>
@@ -278,40 +294,61 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     return seeOther(request, reply, '/sign-up/sent');
   });
   app.get('/sign-up/sent', page, async (request, reply) =>
-    sendPage(request, reply, { title: request.t('accounts.signUp.sentTitle') }, (
-      <MessagePage title={request.t('accounts.signUp.sentTitle')} body={request.t('accounts.signUp.sentBody')} />
-    )),
+    sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.signUp.sentTitle') },
+      <MessagePage
+        title={request.t('accounts.signUp.sentTitle')}
+        body={request.t('accounts.signUp.sentBody')}
+      />,
+    ),
   );
 
   // --- Email verification (the link shows a button: mail scanners that open links change nothing)
-  app.get('/verify-email', { ...page, schema: { hide: true, querystring: TokenQuery } }, async (request, reply) => {
-    const { token } = request.query as { token: string };
-    if (!(await auth.linkIsValid(request.ctx, 'verify-email', token))) {
-      return sendPage(request, reply, { title: request.t('accounts.link.goneTitle'), status: 410 }, (
-        <MessagePage
-          title={request.t('accounts.link.goneTitle')}
-          body={request.t('accounts.link.goneVerify')}
-          link={{ href: '/verify-email/resend', label: request.t('accounts.signIn.resend') }}
-        />
-      ));
-    }
-    return sendPage(request, reply, { title: request.t('accounts.verify.title') }, (
-      <ConfirmLinkPage
-        title={request.t('accounts.verify.title')}
-        intro={request.t('accounts.verify.intro')}
-        action="/verify-email"
-        token={token}
-        submit={request.t('accounts.verify.submit')}
-      />
-    ));
-  });
+  app.get(
+    '/verify-email',
+    { ...page, schema: { hide: true, querystring: TokenQuery } },
+    async (request, reply) => {
+      const { token } = request.query as { token: string };
+      if (!(await auth.linkIsValid(request.ctx, 'verify-email', token))) {
+        return sendPage(
+          request,
+          reply,
+          { title: request.t('accounts.link.goneTitle'), status: 410 },
+          <MessagePage
+            title={request.t('accounts.link.goneTitle')}
+            body={request.t('accounts.link.goneVerify')}
+            link={{ href: '/verify-email/resend', label: request.t('accounts.signIn.resend') }}
+          />,
+        );
+      }
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.verify.title') },
+        <ConfirmLinkPage
+          title={request.t('accounts.verify.title')}
+          intro={request.t('accounts.verify.intro')}
+          action="/verify-email"
+          token={token}
+          submit={request.t('accounts.verify.submit')}
+        />,
+      );
+    },
+  );
   app.post('/verify-email', page, async (request, reply) => {
-    const result = await runForm(TokenForm, request.body, (input) => auth.verifyEmail(request.ctx, input.token));
+    const result = await runForm(TokenForm, request.body, (input) =>
+      auth.verifyEmail(request.ctx, input.token),
+    );
     if (!result.ok) throw new AppError('gone', request.t('accounts.link.goneVerify'));
     return seeOther(request, reply, '/sign-in?done=verified');
   });
   app.get('/verify-email/resend', page, async (request, reply) =>
-    sendPage(request, reply, { title: request.t('accounts.resend.title') }, (
+    sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.resend.title') },
       <EmailOnlyPage
         title={request.t('accounts.resend.title')}
         intro={request.t('accounts.resend.intro')}
@@ -319,15 +356,18 @@ export async function authPages(app: FastifyInstance): Promise<void> {
         submit={request.t('accounts.resend.submit')}
         values={{}}
         errors={{}}
-      />
-    )),
+      />,
+    ),
   );
   app.post('/verify-email/resend', page, async (request, reply) => {
     const result = await runForm(EmailForm, request.body, (input) =>
       auth.resendVerification(request.ctx, input.email),
     );
     if (!result.ok) {
-      return sendPage(request, reply, { title: request.t('accounts.resend.title'), status: result.status }, (
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.resend.title'), status: result.status },
         <EmailOnlyPage
           title={request.t('accounts.resend.title')}
           intro={request.t('accounts.resend.intro')}
@@ -335,22 +375,29 @@ export async function authPages(app: FastifyInstance): Promise<void> {
           submit={request.t('accounts.resend.submit')}
           values={formValues(request.body)}
           errors={errs(result.errors)}
-        />
-      ));
+        />,
+      );
     }
     return seeOther(request, reply, '/sign-up/sent');
   });
 
   // --- Sign in
-  app.get('/sign-in', { ...page, schema: { hide: true, querystring: NextQuery } }, async (request, reply) => {
-    const query = request.query as { next?: string; done?: string };
-    if (request.actor.userId && request.actor.via === 'session' && !query.done) {
-      return reply.redirect(localHref(request, safeNext(query.next) ?? '/account'), 303);
-    }
-    return sendPage(request, reply, { title: request.t('accounts.signIn.title') }, (
-      <SignInPage values={{ next: safeNext(query.next) ?? '' }} errors={{}} done={query.done} />
-    ));
-  });
+  app.get(
+    '/sign-in',
+    { ...page, schema: { hide: true, querystring: NextQuery } },
+    async (request, reply) => {
+      const query = request.query as { next?: string; done?: string };
+      if (request.actor.userId && request.actor.via === 'session' && !query.done) {
+        return reply.redirect(localHref(request, safeNext(query.next) ?? '/account'), 303);
+      }
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.signIn.title') },
+        <SignInPage values={{ next: safeNext(query.next) ?? '' }} errors={{}} done={query.done} />,
+      );
+    },
+  );
   app.post('/sign-in', page, async (request, reply) => {
     const previousToken = request.cookies[SESSION_COOKIE];
     const result = await runForm(SignInForm, request.body, (input) =>
@@ -361,9 +408,15 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     );
     if (!result.ok) {
       const values = formValues(request.body, ['password']);
-      return sendPage(request, reply, { title: request.t('accounts.signIn.title'), status: result.status }, (
-        <SignInPage values={{ ...values, next: safeNext(values.next) ?? '' }} errors={errs(result.errors)} />
-      ));
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.signIn.title'), status: result.status },
+        <SignInPage
+          values={{ ...values, next: safeNext(values.next) ?? '' }}
+          errors={errs(result.errors)}
+        />,
+      );
     }
     const next = safeNext((request.body as { next?: string }).next);
     if (result.value.kind === 'mfa') {
@@ -375,12 +428,19 @@ export async function authPages(app: FastifyInstance): Promise<void> {
         maxAge: 5 * 60,
       });
       if (next) {
-        void reply.setCookie('cc_next', next, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 5 * 60, signed: true });
+        void reply.setCookie('cc_next', next, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          maxAge: 5 * 60,
+          signed: true,
+        });
       }
       return seeOther(request, reply, '/sign-in/code');
     }
     setSessionCookie(request, reply, result.value.token);
-    if (result.value.needsMfaSetup) return seeOther(request, reply, '/account/mfa?done=mfaRequired');
+    if (result.value.needsMfaSetup)
+      return seeOther(request, reply, '/account/mfa?done=mfaRequired');
     return seeOther(request, reply, next ?? '/account');
   });
 
@@ -388,9 +448,12 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     if (!(await auth.challengeIsOpen(request.ctx, request.cookies[MFA_COOKIE]))) {
       return seeOther(request, reply, '/sign-in');
     }
-    return sendPage(request, reply, { title: request.t('accounts.signInCode.title') }, (
-      <SignInCodePage errors={{}} />
-    ));
+    return sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.signInCode.title') },
+      <SignInCodePage errors={{}} />,
+    );
   });
   app.post('/sign-in/code', page, async (request, reply) => {
     const challenge = request.cookies[MFA_COOKIE];
@@ -409,16 +472,22 @@ export async function authPages(app: FastifyInstance): Promise<void> {
       throw error;
     }
     if (!result.ok) {
-      return sendPage(request, reply, { title: request.t('accounts.signInCode.title'), status: result.status }, (
-        <SignInCodePage errors={errs(result.errors)} />
-      ));
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.signInCode.title'), status: result.status },
+        <SignInCodePage errors={errs(result.errors)} />,
+      );
     }
     void reply.clearCookie(MFA_COOKIE, { path: '/' });
     setSessionCookie(request, reply, result.value.token);
-    const signedNext = request.cookies.cc_next ? request.unsignCookie(request.cookies.cc_next) : null;
+    const signedNext = request.cookies.cc_next
+      ? request.unsignCookie(request.cookies.cc_next)
+      : null;
     void reply.clearCookie('cc_next', { path: '/' });
     const next = signedNext?.valid ? safeNext(signedNext.value) : null;
-    if (result.value.usedRecoveryCode) return seeOther(request, reply, '/account/mfa?done=recoveryUsed');
+    if (result.value.usedRecoveryCode)
+      return seeOther(request, reply, '/account/mfa?done=recoveryUsed');
     return seeOther(request, reply, next ?? '/account');
   });
 
@@ -430,24 +499,33 @@ export async function authPages(app: FastifyInstance): Promise<void> {
   });
 
   // --- Forgotten password
-  app.get('/password-reset', { ...page, schema: { hide: true, querystring: NoticeQuery } }, async (request, reply) =>
-    sendPage(request, reply, { title: request.t('accounts.reset.title') }, (
-      <EmailOnlyPage
-        title={request.t('accounts.reset.title')}
-        intro={request.t('accounts.reset.intro')}
-        action="/password-reset"
-        submit={request.t('accounts.reset.submit')}
-        values={{}}
-        errors={{}}
-      />
-    )),
+  app.get(
+    '/password-reset',
+    { ...page, schema: { hide: true, querystring: NoticeQuery } },
+    async (request, reply) =>
+      sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.reset.title') },
+        <EmailOnlyPage
+          title={request.t('accounts.reset.title')}
+          intro={request.t('accounts.reset.intro')}
+          action="/password-reset"
+          submit={request.t('accounts.reset.submit')}
+          values={{}}
+          errors={{}}
+        />,
+      ),
   );
   app.post('/password-reset', page, async (request, reply) => {
     const result = await runForm(EmailForm, request.body, (input) =>
       auth.requestPasswordReset(request.ctx, input.email),
     );
     if (!result.ok) {
-      return sendPage(request, reply, { title: request.t('accounts.reset.title'), status: result.status }, (
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.reset.title'), status: result.status },
         <EmailOnlyPage
           title={request.t('accounts.reset.title')}
           intro={request.t('accounts.reset.intro')}
@@ -455,40 +533,59 @@ export async function authPages(app: FastifyInstance): Promise<void> {
           submit={request.t('accounts.reset.submit')}
           values={formValues(request.body)}
           errors={errs(result.errors)}
-        />
-      ));
+        />,
+      );
     }
     return seeOther(request, reply, '/password-reset/sent');
   });
   app.get('/password-reset/sent', page, async (request, reply) =>
-    sendPage(request, reply, { title: request.t('accounts.reset.sentTitle') }, (
-      <MessagePage title={request.t('accounts.reset.sentTitle')} body={request.t('accounts.reset.sentBody')} />
-    )),
+    sendPage(
+      request,
+      reply,
+      { title: request.t('accounts.reset.sentTitle') },
+      <MessagePage
+        title={request.t('accounts.reset.sentTitle')}
+        body={request.t('accounts.reset.sentBody')}
+      />,
+    ),
   );
-  app.get('/password-reset/new', { ...page, schema: { hide: true, querystring: TokenQuery } }, async (request, reply) => {
-    const { token } = request.query as { token: string };
-    if (!(await auth.linkIsValid(request.ctx, 'reset-password', token))) {
-      return sendPage(request, reply, { title: request.t('accounts.link.goneTitle'), status: 410 }, (
-        <MessagePage
-          title={request.t('accounts.link.goneTitle')}
-          body={request.t('accounts.link.goneReset')}
-          link={{ href: '/password-reset', label: request.t('accounts.reset.title') }}
-        />
-      ));
-    }
-    return sendPage(request, reply, { title: request.t('accounts.reset.newTitle') }, (
-      <NewPasswordPage token={token} errors={{}} />
-    ));
-  });
+  app.get(
+    '/password-reset/new',
+    { ...page, schema: { hide: true, querystring: TokenQuery } },
+    async (request, reply) => {
+      const { token } = request.query as { token: string };
+      if (!(await auth.linkIsValid(request.ctx, 'reset-password', token))) {
+        return sendPage(
+          request,
+          reply,
+          { title: request.t('accounts.link.goneTitle'), status: 410 },
+          <MessagePage
+            title={request.t('accounts.link.goneTitle')}
+            body={request.t('accounts.link.goneReset')}
+            link={{ href: '/password-reset', label: request.t('accounts.reset.title') }}
+          />,
+        );
+      }
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.reset.newTitle') },
+        <NewPasswordPage token={token} errors={{}} />,
+      );
+    },
+  );
   app.post('/password-reset/new', page, async (request, reply) => {
     const result = await runForm(NewPasswordForm, request.body, (input) =>
       auth.resetPassword(request.ctx, input.token, input.password),
     );
     if (!result.ok) {
       const token = formValues(request.body).token ?? '';
-      return sendPage(request, reply, { title: request.t('accounts.reset.newTitle'), status: result.status }, (
-        <NewPasswordPage token={token} errors={errs(result.errors)} />
-      ));
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('accounts.reset.newTitle'), status: result.status },
+        <NewPasswordPage token={token} errors={errs(result.errors)} />,
+      );
     }
     clearSessionCookie(reply);
     return seeOther(request, reply, '/sign-in?done=reset');

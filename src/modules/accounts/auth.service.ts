@@ -131,7 +131,10 @@ export async function signUp(ctx: ServiceContext, input: SignUpInput): Promise<v
       to: user.email,
       locale: user.locale,
       kind: 'verify',
-      values: { name: user.display_name, link: siteLink(ctx, user.locale, `/verify-email?token=${token}`) },
+      values: {
+        name: user.display_name,
+        link: siteLink(ctx, user.locale, `/verify-email?token=${token}`),
+      },
     });
   });
   await deliverAfterCommit(ctx);
@@ -151,7 +154,10 @@ export async function resendVerification(ctx: ServiceContext, rawEmail: string):
       to: user.email,
       locale: user.locale,
       kind: 'verify',
-      values: { name: user.display_name, link: siteLink(ctx, user.locale, `/verify-email?token=${token}`) },
+      values: {
+        name: user.display_name,
+        link: siteLink(ctx, user.locale, `/verify-email?token=${token}`),
+      },
     });
     await recordAudit(trx, ctx, {
       action: 'user.verification-sent',
@@ -234,7 +240,8 @@ export async function signIn(
   const user = await repo.findUserByEmail(ctx.db, email);
   const usable = user && user.status === 'active' ? user : null;
   const ok = await passwordMatches(usable?.password_hash, input.password);
-  if (!usable || !ok) throw AppError.validation([{ path: '/', message: WRONG_CREDENTIALS }], WRONG_CREDENTIALS);
+  if (!usable || !ok)
+    throw AppError.validation([{ path: '/', message: WRONG_CREDENTIALS }], WRONG_CREDENTIALS);
   if (!usable.email_verified_at) {
     throw AppError.validation([
       {
@@ -245,15 +252,17 @@ export async function signIn(
     ]);
   }
   if (usable.totp_enabled_at && usable.totp_secret) {
-    const challenge = await ctx.db.transaction().execute((trx) =>
-      issueToken(trx, ctx, usable.id, 'mfa-challenge'),
-    );
+    const challenge = await ctx.db
+      .transaction()
+      .execute((trx) => issueToken(trx, ctx, usable.id, 'mfa-challenge'));
     return { kind: 'mfa', challenge };
   }
   const grants = await repo.grantsOf(ctx.db, usable.id);
-  const token = await ctx.db.transaction().execute((trx) =>
-    openSession(trx, ctx, usable.id, { ...options, mfa: false, method: 'password' }),
-  );
+  const token = await ctx.db
+    .transaction()
+    .execute((trx) =>
+      openSession(trx, ctx, usable.id, { ...options, mfa: false, method: 'password' }),
+    );
   return { kind: 'session', token, userId: usable.id, needsMfaSetup: requiresMfa(grants) };
 }
 
@@ -275,7 +284,9 @@ export async function completeMfaSignIn(
   if (!isTokenShape(challenge)) throw expired;
   const code = rawCode.trim();
   if (!code || code.length > 40) {
-    throw AppError.validation([{ path: '/code', message: 'Enter the 6-digit code from your app.' }]);
+    throw AppError.validation([
+      { path: '/code', message: 'Enter the 6-digit code from your app.' },
+    ]);
   }
   const pending = await tokens.findAccountToken(ctx.db, 'mfa-challenge', sha256(challenge));
   if (!pending) throw expired;

@@ -17,7 +17,11 @@ export const DEMO_ACCOUNTS = [
   { email: `admin@${DOMAIN}`, name: 'Demo Administrator (demo account)', role: 'site-admin' },
   { email: `editor@${DOMAIN}`, name: 'Demo Editor (demo account)', role: 'editor' },
   { email: `rep@${DOMAIN}`, name: 'Demo Representative (demo account)', role: null },
-  { email: `organiser@${DOMAIN}`, name: 'Demo Event Organiser (demo account)', role: 'event-organiser' },
+  {
+    email: `organiser@${DOMAIN}`,
+    name: 'Demo Event Organiser (demo account)',
+    role: 'event-organiser',
+  },
   { email: `participant@${DOMAIN}`, name: 'Demo Participant (demo account)', role: null },
 ] as const;
 

@@ -26,7 +26,11 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
     const admin = await createTestUser(env, [{ role: 'site-admin', scopeType: 'site' }]);
     const agent = await signedInAgent(env, admin);
     await agent.get('/account/tokens');
-    const created = await agent.postForm('/account/tokens', { tokenName: 'nightly export', scopes: 'read', expiresInDays: '7' });
+    const created = await agent.postForm('/account/tokens', {
+      tokenName: 'nightly export',
+      scopes: 'read',
+      expiresInDays: '7',
+    });
     expect(created.statusCode).toBe(200);
     const secret = secretIn(created.body)!;
     expect(secret).toMatch(/^cc_pat_[\w-]{43}$/);
@@ -34,7 +38,11 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
     const list = await agent.get('/account/tokens');
     expect(list.body).toContain('nightly export');
     expect(list.body).not.toContain(secret);
-    const row = await env.deps.db.selectFrom('api_tokens').selectAll().where('user_id', '=', admin.id).executeTakeFirstOrThrow();
+    const row = await env.deps.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('user_id', '=', admin.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(secret);
 
     const bearer = { authorization: `Bearer ${secret}` };
@@ -45,7 +53,11 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
     const viaToken = await env.app.inject({
       method: 'POST',
       url: '/account/tokens',
-      headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      headers: {
+        ...bearer,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+      },
       payload: 'tokenName=x&scopes=admin&expiresInDays=7',
     });
     expect(viaToken.statusCode).toBe(403);
@@ -53,7 +65,10 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
     // With a Bearer header the session cookie is ignored.
     const both = await env.app.inject({
       url: '/api/v1/me',
-      headers: { authorization: 'Bearer cc_pat_' + 'x'.repeat(43), cookie: `${SESSION_COOKIE}=${agent.cookie(SESSION_COOKIE)}` },
+      headers: {
+        authorization: 'Bearer cc_pat_' + 'x'.repeat(43),
+        cookie: `${SESSION_COOKIE}=${agent.cookie(SESSION_COOKIE)}`,
+      },
     });
     expect(both.statusCode).toBe(401);
     expect(both.headers['www-authenticate']).toContain('invalid_token');
@@ -67,7 +82,15 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
     const user = await createTestUser(env);
     const agent = await signedInAgent(env, user);
     await agent.get('/account/tokens');
-    const secret = secretIn((await agent.postForm('/account/tokens', { tokenName: 'short', scopes: 'write', expiresInDays: '7' })).body)!;
+    const secret = secretIn(
+      (
+        await agent.postForm('/account/tokens', {
+          tokenName: 'short',
+          scopes: 'write',
+          expiresInDays: '7',
+        })
+      ).body,
+    )!;
     const headers = { authorization: `Bearer ${secret}` };
     expect((await env.app.inject({ url: '/api/v1/me', headers })).statusCode).toBe(200);
     clock.advance(7 * 24 * 60 * 60 * 1000);
@@ -79,37 +102,55 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
     const agent = await signedInAgent(env, user);
     await agent.get('/account/tokens');
     expect((await agent.get('/account/tokens')).body).not.toContain('value="admin"');
-    const refused = await agent.postForm('/account/tokens', { tokenName: 'x', scopes: 'admin', expiresInDays: '7' });
+    const refused = await agent.postForm('/account/tokens', {
+      tokenName: 'x',
+      scopes: 'admin',
+      expiresInDays: '7',
+    });
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('Only site administrators can create admin tokens.');
   });
 
   it('lets a person ask to join an organisation, and its representative accept', async () => {
     const org = await insertTestOrganisation(env, `flows-${kind}`, 'Flows Network');
-    const rep = await createTestUser(env, [{ role: 'organisation-rep', scopeType: 'organisation', scopeId: org.id }]);
+    const rep = await createTestUser(env, [
+      { role: 'organisation-rep', scopeType: 'organisation', scopeId: org.id },
+    ]);
     const person = await createTestUser(env, [], 'Joining Person');
     const personAgent = await signedInAgent(env, person);
     const page = await personAgent.get(`/organisations/${org.slug}/members`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Members of Flows Network');
     expect(page.body).not.toContain(rep.email);
-    const asked = await personAgent.postForm(`/organisations/${org.slug}/members/join`, { message: 'I lead the policy team.' });
+    const asked = await personAgent.postForm(`/organisations/${org.slug}/members/join`, {
+      message: 'I lead the policy team.',
+    });
     expect(asked.statusCode).toBe(303);
-    expect((await lastMailTo(env, rep.email))?.subject).toBe('Joining Person asks to join Flows Network');
-    expect((await personAgent.get(`/organisations/${org.slug}/members`)).body).toContain('waiting for a representative');
+    expect((await lastMailTo(env, rep.email))?.subject).toBe(
+      'Joining Person asks to join Flows Network',
+    );
+    expect((await personAgent.get(`/organisations/${org.slug}/members`)).body).toContain(
+      'waiting for a representative',
+    );
 
     const repAgent = await signedInAgent(env, rep);
     const repPage = await repAgent.get(`/organisations/${org.slug}/members`);
     expect(repPage.body).toContain('I lead the policy team.');
     const id = /members\/([0-9a-f-]{36})\/decide/.exec(repPage.body)![1]!;
-    const accepted = await repAgent.postForm(`/organisations/${org.slug}/members/${id}/decide`, { decision: 'accept' });
+    const accepted = await repAgent.postForm(`/organisations/${org.slug}/members/${id}/decide`, {
+      decision: 'accept',
+    });
     expect(accepted.statusCode).toBe(303);
-    expect((await lastMailTo(env, person.email))?.subject).toBe('You are now a member of Flows Network');
+    expect((await lastMailTo(env, person.email))?.subject).toBe(
+      'You are now a member of Flows Network',
+    );
     const mine = await personAgent.get('/account/organisations');
     expect(mine.body).toContain('Flows Network');
     expect(mine.body).toContain('member');
     // A second decision on the same request is a conflict, shown on the page.
-    const again = await repAgent.postForm(`/organisations/${org.slug}/members/${id}/decide`, { decision: 'refuse' });
+    const again = await repAgent.postForm(`/organisations/${org.slug}/members/${id}/decide`, {
+      decision: 'refuse',
+    });
     expect(again.statusCode).toBe(409);
   });
 
@@ -127,12 +168,26 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
       scopeRef: org.slug,
     });
     expect(granted.statusCode).toBe(303);
-    const grant = await env.deps.db.selectFrom('role_grants').selectAll().where('user_id', '=', target.id).executeTakeFirstOrThrow();
-    expect(grant).toMatchObject({ role: 'organisation-rep', scope_type: 'organisation', scope_id: org.id });
-    const unknown = await agent.postForm(`/admin/users/${target.id}/grants`, { role: 'editor', scopeType: 'organisation', scopeRef: 'nope' });
+    const grant = await env.deps.db
+      .selectFrom('role_grants')
+      .selectAll()
+      .where('user_id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    expect(grant).toMatchObject({
+      role: 'organisation-rep',
+      scope_type: 'organisation',
+      scope_id: org.id,
+    });
+    const unknown = await agent.postForm(`/admin/users/${target.id}/grants`, {
+      role: 'editor',
+      scopeType: 'organisation',
+      scopeRef: 'nope',
+    });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.body).toContain('No organisation is called');
-    expect((await agent.postForm(`/admin/users/${target.id}/grants/${grant.id}/revoke`, {})).statusCode).toBe(303);
+    expect(
+      (await agent.postForm(`/admin/users/${target.id}/grants/${grant.id}/revoke`, {})).statusCode,
+    ).toBe(303);
     // Outbox and audit pages work for the admin.
     expect((await agent.get('/admin/outbox')).statusCode).toBe(200);
     const audit = await agent.get(`/admin/audit?entityType=user&entityId=${target.id}`);
@@ -153,7 +208,11 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
       const admin = DEMO_ACCOUNTS.find((a) => a.role === 'site-admin')!;
       const adminSignIn = await signInThroughForm(demo, admin.email, DEMO_PASSWORD);
       expect(adminSignIn.response.headers.location).toBe('/account/mfa?done=mfaRequired');
-      const gfce = await demo.deps.db.selectFrom('organisations').select('id').where('slug', '=', 'gfce').executeTakeFirstOrThrow();
+      const gfce = await demo.deps.db
+        .selectFrom('organisations')
+        .select('id')
+        .where('slug', '=', 'gfce')
+        .executeTakeFirstOrThrow();
       const rep = await demo.deps.db
         .selectFrom('role_grants')
         .innerJoin('users', 'users.id', 'role_grants.user_id')
@@ -163,7 +222,9 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
       expect(rep).toEqual([{ scope_id: gfce.id, role: 'organisation-rep' }]);
       const repAgent = new TestAgent(demo.app);
       await signInThroughForm(demo, 'rep@demo.capacity-commons.org', DEMO_PASSWORD, repAgent);
-      expect((await repAgent.get('/organisations/gfce/members')).body).toContain('Demo Participant (demo account)');
+      expect((await repAgent.get('/organisations/gfce/members')).body).toContain(
+        'Demo Participant (demo account)',
+      );
       // The demo administrator is the only one: their role cannot be taken away.
       const adminGrant = await demo.deps.db
         .selectFrom('role_grants')
@@ -171,7 +232,9 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
         .select('role_grants.id')
         .where('users.email', '=', admin.email)
         .executeTakeFirstOrThrow();
-      await expect(revokeGrant(demo.ctx(), adminGrant.id)).rejects.toThrow(/last site administrator/);
+      await expect(revokeGrant(demo.ctx(), adminGrant.id)).rejects.toThrow(
+        /last site administrator/,
+      );
     } finally {
       await demo.close();
     }

@@ -7,7 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { createTestEnv, TestAgent, type TestEnv } from '../../../test/helpers/app.ts';
-import { createTestUser, insertTestOrganisation, type TestUser } from '../../../test/helpers/auth.ts';
+import {
+  createTestUser,
+  insertTestOrganisation,
+  type TestUser,
+} from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { SESSION_COOKIE, startSession } from './index.ts';
@@ -45,7 +49,10 @@ const formValue = fc.oneof(
   { weight: 1, arbitrary: fc.array(nasty, { minLength: 2, maxLength: 3 }) },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
-const extraField = fc.option(fc.constantFrom('isAdmin', '__proto__', 'constructor', 'role', 'status'), { nil: undefined });
+const extraField = fc.option(
+  fc.constantFrom('isAdmin', '__proto__', 'constructor', 'role', 'status'),
+  { nil: undefined },
+);
 
 interface Form {
   url: string | ((ids: Ids) => string);
@@ -78,8 +85,16 @@ const FORMS: Form[] = [
   { url: '/account/organisations', fields: ['organisation', 'message'], who: 'user' },
   { url: '/account/delete', fields: ['deletePassword', 'confirm'], who: 'user' },
   { url: (ids) => `/organisations/${ids.orgSlug}/members/join`, fields: ['message'], who: 'user' },
-  { url: (ids) => `/organisations/${ids.orgSlug}/members/${ids.membershipId}/decide`, fields: ['decision'], who: 'admin' },
-  { url: (ids) => `/admin/users/${ids.userId}/grants`, fields: ['role', 'scopeType', 'scopeRef'], who: 'admin' },
+  {
+    url: (ids) => `/organisations/${ids.orgSlug}/members/${ids.membershipId}/decide`,
+    fields: ['decision'],
+    who: 'admin',
+  },
+  {
+    url: (ids) => `/admin/users/${ids.userId}/grants`,
+    fields: ['role', 'scopeType', 'scopeRef'],
+    who: 'admin',
+  },
 ];
 
 const TABLES = [
@@ -108,7 +123,13 @@ describe.each(databaseKinds())('accounts forms under bad input on %s', (kind) =>
     const applicant = await createTestUser(env);
     const membership = await env.deps.db
       .insertInto('organisation_memberships')
-      .values({ id: crypto.randomUUID(), organisation_id: org.id, user_id: applicant.id, status: 'pending', created_at: new Date() })
+      .values({
+        id: crypto.randomUUID(),
+        organisation_id: org.id,
+        user_id: applicant.id,
+        status: 'pending',
+        created_at: new Date(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     ids = { orgSlug: org.slug, userId: user.id, membershipId: membership.id };
@@ -127,7 +148,9 @@ describe.each(databaseKinds())('accounts forms under bad input on %s', (kind) =>
   async function agentFor(who: Form['who']): Promise<TestAgent> {
     const agent = new TestAgent(env.app);
     if (who !== 'anonymous') {
-      const token = await startSession(env.ctx(), (who === 'admin' ? admin : user).id, { mfaPassed: true });
+      const token = await startSession(env.ctx(), (who === 'admin' ? admin : user).id, {
+        mfaPassed: true,
+      });
       agent.setCookie(SESSION_COOKIE, token);
     }
     await agent.get('/sign-up');
@@ -135,9 +158,17 @@ describe.each(databaseKinds())('accounts forms under bad input on %s', (kind) =>
   }
 
   for (const form of FORMS) {
-    const name = typeof form.url === 'string' ? form.url : form.url({ orgSlug: '{slug}', userId: '{id}', membershipId: '{id}' });
+    const name =
+      typeof form.url === 'string'
+        ? form.url
+        : form.url({ orgSlug: '{slug}', userId: '{id}', membershipId: '{id}' });
     it(`POST ${name}: 4xx for bad input, never 5xx, nothing half written`, async () => {
-      const values = fc.record(Object.fromEntries(form.fields.map((f) => [f, formValue])) as Record<string, typeof formValue>);
+      const values = fc.record(
+        Object.fromEntries(form.fields.map((f) => [f, formValue])) as Record<
+          string,
+          typeof formValue
+        >,
+      );
       // One browser per form; every attempt fails or leaves it signed in as it was.
       const agent = await agentFor(form.who);
       await fc.assert(
@@ -150,7 +181,10 @@ describe.each(databaseKinds())('accounts forms under bad input on %s', (kind) =>
           if (extra) Object.defineProperty(body, extra, { value: 'yes', enumerable: true });
           let response;
           if (asJson) {
-            response = await agent.request('POST', url, { json: body, headers: { accept: 'text/html' } });
+            response = await agent.request('POST', url, {
+              json: body,
+              headers: { accept: 'text/html' },
+            });
           } else {
             const form = new URLSearchParams();
             form.append('_csrf', agent.csrf ?? '');
@@ -178,7 +212,11 @@ describe.each(databaseKinds())('accounts forms under bad input on %s', (kind) =>
 
   it('answers clearly wrong values with 422 and the message beside the field', async () => {
     const agent = await agentFor('anonymous');
-    const bad = await agent.postForm('/sign-up', { displayName: SCRIPT, email: 'not-an-email', password: 'short' });
+    const bad = await agent.postForm('/sign-up', {
+      displayName: SCRIPT,
+      email: 'not-an-email',
+      password: 'short',
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('id="error-displayName"');
     expect(bad.body).toContain('id="error-email"');
@@ -186,7 +224,11 @@ describe.each(databaseKinds())('accounts forms under bad input on %s', (kind) =>
     // Shown back escaped, never as markup.
     expect(bad.body).toContain('&lt;script>');
     expect(bad.body).not.toContain(SCRIPT);
-    const long = await agent.postForm('/sign-up', { displayName: 'x'.repeat(121), email: 'a@b.org', password: 'x'.repeat(257) });
+    const long = await agent.postForm('/sign-up', {
+      displayName: 'x'.repeat(121),
+      email: 'a@b.org',
+      password: 'x'.repeat(257),
+    });
     expect(long.statusCode).toBe(422);
     expect(long.body).toContain('Use at most 120 characters.');
     const wrongType = await agent.request('POST', '/sign-up', {

@@ -2,7 +2,6 @@ import type { ModuleDefinition } from '../../platform/module.ts';
 import { accountsHooks } from './accounts.hooks.ts';
 import { accountsRoutes } from './accounts.routes.ts';
 import { accountsPages } from './accounts.pages.tsx';
-import { countActiveUsers } from './accounts.service.ts';
 import { seedDemoAccountLinks, seedDemoAccounts } from './demo.ts';
 import { accountsPersonalData, eraseAccountsPersonalData } from './personal-data.service.ts';
 import { purgeExpiredSessions } from './sessions.service.ts';
@@ -37,6 +36,7 @@ export {
   findUserByEmail,
   usersWithRole,
   hashPassword,
+  countActiveUsers,
   type NewUser,
 } from './accounts.service.ts';
 export {
@@ -74,5 +74,3 @@ export const accountsModule: ModuleDefinition = {
     },
   },
 };
-
-export { countActiveUsers };

@@ -16,7 +16,11 @@ function messages(): Catalogue {
 }
 
 /** An absolute link into the site, in the reader's language. */
-export function siteLink(ctx: Pick<ServiceContext, 'config'>, locale: string, path: string): string {
+export function siteLink(
+  ctx: Pick<ServiceContext, 'config'>,
+  locale: string,
+  path: string,
+): string {
   const prefix = isLocale(locale) && locale !== 'en' ? `/${locale}` : '';
   return `${ctx.config.baseUrl}${prefix}${path}`;
 }

@@ -1,7 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { sendPage, useView } from '../../web/view.tsx';
-import { ErrorSummary, errorsByField, PostForm, TextArea, type FormErrors } from '../../web/components/form.tsx';
+import {
+  ErrorSummary,
+  errorsByField,
+  PostForm,
+  TextArea,
+  type FormErrors,
+} from '../../web/components/form.tsx';
 import type { FieldError } from '../../platform/errors.ts';
 import { decideMembership, membersPage, requestMembership } from './memberships.service.ts';
 import { DecisionForm, MembersJoinForm, NoticeQuery } from './accounts.schemas.ts';
@@ -18,7 +24,9 @@ function MembersTable(props: { slug: string; rows: Members['members']; pending: 
         <thead>
           <tr>
             <th scope="col">{t('accounts.members.person')}</th>
-            <th scope="col">{t(props.pending ? 'accounts.members.asked' : 'accounts.members.since')}</th>
+            <th scope="col">
+              {t(props.pending ? 'accounts.members.asked' : 'accounts.members.since')}
+            </th>
             {props.pending ? <th scope="col">{t('accounts.members.message')}</th> : null}
             <th scope="col">{t('accounts.security.action')}</th>
           </tr>
@@ -29,16 +37,24 @@ function MembersTable(props: { slug: string; rows: Members['members']; pending: 
               <td>
                 {m.displayName} <span class="meta">{m.email}</span>
               </td>
-              <td>{view.formatDate(props.pending ? m.requestedAt : (m.decidedAt ?? m.requestedAt))}</td>
+              <td>
+                {view.formatDate(props.pending ? m.requestedAt : (m.decidedAt ?? m.requestedAt))}
+              </td>
               {props.pending ? <td>{m.message}</td> : null}
               <td>
                 {props.pending ? (
                   <>
-                    <PostForm action={`/organisations/${props.slug}/members/${m.id}/decide`} class="inline">
+                    <PostForm
+                      action={`/organisations/${props.slug}/members/${m.id}/decide`}
+                      class="inline"
+                    >
                       <input type="hidden" name="decision" value="accept" />
                       <button type="submit">{t('accounts.members.accept')}</button>
                     </PostForm>{' '}
-                    <PostForm action={`/organisations/${props.slug}/members/${m.id}/decide`} class="inline">
+                    <PostForm
+                      action={`/organisations/${props.slug}/members/${m.id}/decide`}
+                      class="inline"
+                    >
                       <input type="hidden" name="decision" value="refuse" />
                       <button type="submit" class="secondary">
                         {t('accounts.members.refuse')}
@@ -46,7 +62,10 @@ function MembersTable(props: { slug: string; rows: Members['members']; pending: 
                     </PostForm>
                   </>
                 ) : (
-                  <PostForm action={`/organisations/${props.slug}/members/${m.id}/decide`} class="inline">
+                  <PostForm
+                    action={`/organisations/${props.slug}/members/${m.id}/decide`}
+                    class="inline"
+                  >
                     <input type="hidden" name="decision" value="remove" />
                     <button type="submit" class="secondary">
                       {t('accounts.members.remove')}
@@ -62,7 +81,12 @@ function MembersTable(props: { slug: string; rows: Members['members']; pending: 
   );
 }
 
-function MembersPage(props: { data: Members; done?: string; values?: Record<string, string>; errors?: FormErrors }): VNode {
+function MembersPage(props: {
+  data: Members;
+  done?: string;
+  values?: Record<string, string>;
+  errors?: FormErrors;
+}): VNode {
   const view = useView();
   const { t } = view;
   const { organisation, own } = props.data;
@@ -77,12 +101,18 @@ function MembersPage(props: { data: Members; done?: string; values?: Record<stri
       <ErrorSummary errors={errors} />
       {!view.actor.userId ? (
         <p>
-          <a href={`${view.href('/sign-in')}?next=${encodeURIComponent(`/organisations/${organisation.slug}/members`)}`}>
+          <a
+            href={`${view.href('/sign-in')}?next=${encodeURIComponent(`/organisations/${organisation.slug}/members`)}`}
+          >
             {t('accounts.members.signInToJoin')}
           </a>
         </p>
       ) : own ? (
-        <p class="notice">{t(own.status === 'pending' ? 'accounts.members.ownPending' : 'accounts.members.ownMember')}</p>
+        <p class="notice">
+          {t(
+            own.status === 'pending' ? 'accounts.members.ownPending' : 'accounts.members.ownMember',
+          )}
+        </p>
       ) : (
         <section aria-labelledby="join-heading">
           <h2 id="join-heading">{t('accounts.members.join')}</h2>
@@ -103,7 +133,9 @@ function MembersPage(props: { data: Members; done?: string; values?: Record<stri
       {props.data.canManage ? (
         <>
           <section aria-labelledby="pending-heading">
-            <h2 id="pending-heading">{t('accounts.members.pending', { count: props.data.pending.length })}</h2>
+            <h2 id="pending-heading">
+              {t('accounts.members.pending', { count: props.data.pending.length })}
+            </h2>
             {props.data.pending.length ? (
               <MembersTable slug={organisation.slug} rows={props.data.pending} pending />
             ) : (
@@ -111,7 +143,9 @@ function MembersPage(props: { data: Members; done?: string; values?: Record<stri
             )}
           </section>
           <section aria-labelledby="members-heading">
-            <h2 id="members-heading">{t('accounts.members.members', { count: props.data.members.length })}</h2>
+            <h2 id="members-heading">
+              {t('accounts.members.members', { count: props.data.members.length })}
+            </h2>
             {props.data.members.length ? (
               <MembersTable slug={organisation.slug} rows={props.data.members} pending={false} />
             ) : null}
@@ -138,7 +172,10 @@ export async function membersPages(app: FastifyInstance): Promise<void> {
     return sendPage(
       request,
       reply,
-      { title: request.t('accounts.members.title', { name: data.organisation.name }), status: extra.status },
+      {
+        title: request.t('accounts.members.title', { name: data.organisation.name }),
+        status: extra.status,
+      },
       <MembersPage
         data={data}
         done={(request.query as { done?: string } | undefined)?.done}
@@ -152,12 +189,23 @@ export async function membersPages(app: FastifyInstance): Promise<void> {
     { config: { page: true }, schema: { hide: true, querystring: NoticeQuery } },
     async (request, reply) => render(request, reply),
   );
-  app.post('/organisations/:slug/members/join', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const { slug } = request.params as { slug: string };
-    const result = await runForm(MembersJoinForm, request.body, (input) => requestMembership(request.ctx, slug, input));
-    if (!result.ok) return render(request, reply, { status: result.status, errors: result.errors });
-    return seeOther(request, reply, `/organisations/${encodeURIComponent(slug)}/members?done=joinRequested`);
-  });
+  app.post(
+    '/organisations/:slug/members/join',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const { slug } = request.params as { slug: string };
+      const result = await runForm(MembersJoinForm, request.body, (input) =>
+        requestMembership(request.ctx, slug, input),
+      );
+      if (!result.ok)
+        return render(request, reply, { status: result.status, errors: result.errors });
+      return seeOther(
+        request,
+        reply,
+        `/organisations/${encodeURIComponent(slug)}/members?done=joinRequested`,
+      );
+    },
+  );
   app.post(
     '/organisations/:slug/members/:id/decide',
     { config: { page: true }, schema: { hide: true } },
@@ -166,8 +214,13 @@ export async function membersPages(app: FastifyInstance): Promise<void> {
       const result = await runForm(DecisionForm, request.body, (input) =>
         decideMembership(request.ctx, id, input.decision as 'accept'),
       );
-      if (!result.ok) return render(request, reply, { status: result.status, errors: result.errors });
-      return seeOther(request, reply, `/organisations/${encodeURIComponent(slug)}/members?done=decided`);
+      if (!result.ok)
+        return render(request, reply, { status: result.status, errors: result.errors });
+      return seeOther(
+        request,
+        reply,
+        `/organisations/${encodeURIComponent(slug)}/members?done=decided`,
+      );
     },
   );
 }

@@ -3,7 +3,11 @@ import type { Db } from '../../db/database.ts';
 import type { MembershipStatus, OrganisationMembershipsTable } from './accounts.table.ts';
 
 export function insertMembership(db: Db, row: Insertable<OrganisationMembershipsTable>) {
-  return db.insertInto('organisation_memberships').values(row).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('organisation_memberships')
+    .values(row)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** The open (pending or accepted) membership of a person in an organisation, if any. */

@@ -59,13 +59,22 @@ export async function requestMembership(
   authorize(ctx, 'organisation.join');
   const userId = requireUser(ctx);
   const message = (input.message ?? '').normalize('NFC').trim();
-  if ([...message].length > MESSAGE_MAX || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.test(message)) {
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (
+    [...message].length > MESSAGE_MAX ||
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.test(message)
+  ) {
     throw AppError.validation([
       { path: '/message', message: `Write at most ${MESSAGE_MAX} characters of plain text.` },
     ]);
   }
   const organisation = await organisationBySlug(ctx, slug);
-  const reps = await users.usersWithRole(ctx.db, 'organisation-rep', 'organisation', organisation.id);
+  const reps = await users.usersWithRole(
+    ctx.db,
+    'organisation-rep',
+    'organisation',
+    organisation.id,
+  );
   const requester = await users.findUserById(ctx.db, userId);
   const membership = await ctx.db.transaction().execute(async (trx) => {
     if (await repo.openMembership(trx, organisation.id, userId)) {
@@ -126,7 +135,8 @@ export async function decideMembership(
     });
     const from = membership.status;
     const allowed =
-      (decision === 'remove' && from === 'accepted') || (decision !== 'remove' && from === 'pending');
+      (decision === 'remove' && from === 'accepted') ||
+      (decision !== 'remove' && from === 'pending');
     if (!allowed) throw new AppError('conflict', 'This request has already been decided.');
     const status = decision === 'accept' ? 'accepted' : decision === 'refuse' ? 'refused' : 'left';
     const updated = await repo.setMembershipStatus(

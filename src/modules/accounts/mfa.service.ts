@@ -67,14 +67,17 @@ export async function enableTotp(ctx: ServiceContext, rawCode: string): Promise<
   const userId = requireSession(ctx);
   const code = rawCode.replace(/\s/g, '');
   if (!/^\d{6}$/.test(code)) {
-    throw AppError.validation([{ path: '/code', message: 'Enter the 6-digit code from your app.' }]);
+    throw AppError.validation([
+      { path: '/code', message: 'Enter the 6-digit code from your app.' },
+    ]);
   }
   await checkRateLimit(ctx, { key: `password:account:${userId}`, ...AUTH_LIMIT });
   const codes = newRecoveryCodes();
   await ctx.db.transaction().execute(async (trx) => {
     const user = await repo.lockUser(trx, userId);
     if (!user) throw new AppError('unauthenticated', 'Please sign in again.');
-    if (user.totp_enabled_at) throw new AppError('conflict', 'Two-step verification is already on.');
+    if (user.totp_enabled_at)
+      throw new AppError('conflict', 'Two-step verification is already on.');
     const secret = user.totp_pending_secret
       ? openSecret(user.totp_pending_secret, ctx.config.sessionSecret)
       : null;
@@ -82,7 +85,10 @@ export async function enableTotp(ctx: ServiceContext, rawCode: string): Promise<
     const step = checkTotp(secret, code, ctx.clock.now().getTime(), null);
     if (step === null) {
       throw AppError.validation([
-        { path: '/code', message: 'That code is not right. Check the time on your phone and try again.' },
+        {
+          path: '/code',
+          message: 'That code is not right. Check the time on your phone and try again.',
+        },
       ]);
     }
     await repo.updateUser(trx, userId, {
@@ -96,7 +102,11 @@ export async function enableTotp(ctx: ServiceContext, rawCode: string): Promise<
     // This session has just proved the second factor; others, opened without it, end.
     if (ctx.actor.sessionId) await sessions.setSessionMfa(trx, ctx.actor.sessionId);
     await sessions.deleteOtherSessions(trx, userId, ctx.actor.sessionId ?? null);
-    await recordAudit(trx, ctx, { action: 'user.mfa-enable', entityType: 'user', entityId: userId });
+    await recordAudit(trx, ctx, {
+      action: 'user.mfa-enable',
+      entityType: 'user',
+      entityId: userId,
+    });
   });
   return codes;
 }
@@ -114,7 +124,8 @@ export async function disableTotp(
   const code = input.disableCode.trim();
   await ctx.db.transaction().execute(async (trx) => {
     const locked = await repo.lockUser(trx, userId);
-    if (!locked?.totp_secret) throw new AppError('conflict', 'Two-step verification is already off.');
+    if (!locked?.totp_secret)
+      throw new AppError('conflict', 'Two-step verification is already off.');
     const plain = openSecret(locked.totp_secret, ctx.config.sessionSecret);
     const lastStep = locked.totp_last_step === null ? null : Number(locked.totp_last_step);
     const ok =
@@ -132,7 +143,11 @@ export async function disableTotp(
       updated_at: ctx.clock.now(),
     });
     await tokens.deleteRecoveryCodes(trx, userId);
-    await recordAudit(trx, ctx, { action: 'user.mfa-disable', entityType: 'user', entityId: userId });
+    await recordAudit(trx, ctx, {
+      action: 'user.mfa-disable',
+      entityType: 'user',
+      entityId: userId,
+    });
   });
 }
 

@@ -35,7 +35,8 @@ export function formValues(body: unknown, omit: readonly string[] = []): Record<
   return out;
 }
 
-export type FormResult<T> = { ok: true; value: T } | { ok: false; status: number; errors: FieldError[] };
+export type FormResult<T> =
+  { ok: true; value: T } | { ok: false; status: number; errors: FieldError[] };
 
 /**
  * Validates a form against its schema, then runs the service. Bad input (a validation error or a
@@ -62,7 +63,11 @@ export async function runForm<S extends TSchema, T>(
   }
 }
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+): void {
   void reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,

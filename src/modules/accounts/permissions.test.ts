@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS, SYSTEM, type Actor } from '../../platform/context.ts';
-import { can, mfaPending, PERMISSIONS, rolesIn, scopeCovers, type Permission } from './permissions.ts';
+import {
+  can,
+  mfaPending,
+  PERMISSIONS,
+  rolesIn,
+  scopeCovers,
+  type Permission,
+} from './permissions.ts';
 
 const user = (grants: Actor['grants'], extra: Partial<Actor> = {}): Actor => ({
   userId: 'u1',
@@ -10,18 +17,25 @@ const user = (grants: Actor['grants'], extra: Partial<Actor> = {}): Actor => ({
   ...extra,
 });
 const site = (role: string) => ({ role, scopeType: 'site' as const, scopeId: null });
-const org = (role: string, id: string) => ({ role, scopeType: 'organisation' as const, scopeId: id });
+const org = (role: string, id: string) => ({
+  role,
+  scopeType: 'organisation' as const,
+  scopeId: id,
+});
 
 describe('can()', () => {
   it('denies every permission to anonymous visitors and an unknown permission to everyone', () => {
-    for (const permission of Object.keys(PERMISSIONS)) expect(can(ANONYMOUS, permission)).toBe(false);
+    for (const permission of Object.keys(PERMISSIONS))
+      expect(can(ANONYMOUS, permission)).toBe(false);
     expect(can(SYSTEM, 'no.such-permission')).toBe(false);
     expect(can(user([site('site-admin')]), 'no.such-permission')).toBe(false);
   });
 
   it('gives the system actor every permission that a site admin has', () => {
     for (const [permission, roles] of Object.entries(PERMISSIONS)) {
-      const expected = (roles as readonly string[]).some((r) => r === 'site-admin' || r === 'participant');
+      const expected = (roles as readonly string[]).some(
+        (r) => r === 'site-admin' || r === 'participant',
+      );
       expect(can(SYSTEM, permission), permission).toBe(expected);
     }
   });
@@ -52,9 +66,13 @@ describe('can()', () => {
     // Roles without the requirement still work.
     expect(can(pending, 'catalogue.review')).toBe(true);
     expect(can({ ...pending, mfa: true }, 'users.manage')).toBe(true);
-    const focal = user([{ role: 'focal-point', scopeType: 'process', scopeId: 'p1' }], { mfa: false });
+    const focal = user([{ role: 'focal-point', scopeType: 'process', scopeId: 'p1' }], {
+      mfa: false,
+    });
     expect(can(focal, 'process.object', { type: 'process', id: 'p1' })).toBe(false);
-    expect(can({ ...focal, mfa: true }, 'process.object', { type: 'process', id: 'p1' })).toBe(true);
+    expect(can({ ...focal, mfa: true }, 'process.object', { type: 'process', id: 'p1' })).toBe(
+      true,
+    );
     // Actors built outside a browser session (CLI, tests, tokens) carry no mfa flag.
     expect(can(user([site('site-admin')]), 'users.manage')).toBe(true);
     expect(mfaPending(user([site('editor')], { mfa: false }))).toBe(false);

@@ -37,7 +37,9 @@ export async function accountsPersonalData(ctx: ServiceContext, userId: string) 
       locale: user.locale,
       status: user.status,
       emailVerifiedAt: user.email_verified_at,
-      twoStepVerification: user.totp_enabled_at ? { since: user.totp_enabled_at, recoveryCodesLeft: codesLeft } : null,
+      twoStepVerification: user.totp_enabled_at
+        ? { since: user.totp_enabled_at, recoveryCodesLeft: codesLeft }
+        : null,
       createdAt: user.created_at,
       updatedAt: user.updated_at,
     },

@@ -7,7 +7,10 @@ import type { PublicHistoryEntry } from './audit.service.ts';
  * `<PublicHistory entries={await publicHistory(ctx, 'organisation', id)} />`.
  * Shows when and what changed, never who (people are not named in public).
  */
-export function PublicHistory(props: { entries: readonly PublicHistoryEntry[]; headingLevel?: 2 | 3 }): VNode | null {
+export function PublicHistory(props: {
+  entries: readonly PublicHistoryEntry[];
+  headingLevel?: 2 | 3;
+}): VNode | null {
   const view = useView();
   const { t } = view;
   if (props.entries.length === 0) return null;
@@ -26,7 +29,10 @@ export function PublicHistory(props: { entries: readonly PublicHistoryEntry[]; h
               </time>{' '}
               {label === key ? t('accounts.history.changed', { action: entry.action }) : label}
               {entry.fields.length > 0 ? (
-                <span class="meta"> {t('accounts.history.fields', { fields: entry.fields.join(', ') })}</span>
+                <span class="meta">
+                  {' '}
+                  {t('accounts.history.fields', { fields: entry.fields.join(', ') })}
+                </span>
               ) : null}
             </li>
           );

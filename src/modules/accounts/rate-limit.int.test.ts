@@ -59,16 +59,25 @@ describe.each(databaseKinds())('rate limits on %s', (kind) => {
     const agent = new TestAgent(env.app);
     await agent.get('/sign-in');
     for (let i = 0; i < 10; i++) {
-      const attempt = await agent.postForm('/sign-in', { email: `guess${i}@example.org`, password: 'wrong password here' });
+      const attempt = await agent.postForm('/sign-in', {
+        email: `guess${i}@example.org`,
+        password: 'wrong password here',
+      });
       expect(attempt.statusCode).toBe(422);
     }
-    const over = await agent.postForm('/sign-in', { email: 'guess99@example.org', password: 'wrong password here' });
+    const over = await agent.postForm('/sign-in', {
+      email: 'guess99@example.org',
+      password: 'wrong password here',
+    });
     expect(over.statusCode).toBe(429);
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(over.body).toContain('Too many attempts');
     clock.advance(60_000);
-    const after = await agent.postForm('/sign-in', { email: 'guess100@example.org', password: 'wrong password here' });
+    const after = await agent.postForm('/sign-in', {
+      email: 'guess100@example.org',
+      password: 'wrong password here',
+    });
     expect(after.statusCode).toBe(422);
   });
 
@@ -82,19 +91,37 @@ describe.each(databaseKinds())('rate limits on %s', (kind) => {
           'content-type': 'application/x-www-form-urlencoded',
           'x-forwarded-for': `198.51.100.${i + 1}`,
         },
-        payload: new URLSearchParams({ _csrf: agent.csrf!, email: user.email, password: 'wrong password here' }).toString(),
+        payload: new URLSearchParams({
+          _csrf: agent.csrf!,
+          email: user.email,
+          password: 'wrong password here',
+        }).toString(),
       });
       expect(attempt.statusCode).toBe(422);
     }
     const right = await agent.request('POST', '/sign-in', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.200' },
-      payload: new URLSearchParams({ _csrf: agent.csrf!, email: user.email, password: user.password }).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': '198.51.100.200',
+      },
+      payload: new URLSearchParams({
+        _csrf: agent.csrf!,
+        email: user.email,
+        password: user.password,
+      }).toString(),
     });
     expect(right.statusCode).toBe(429);
     // Each address had one attempt: another account from the same address is fine.
     const other = await agent.request('POST', '/sign-in', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.1' },
-      payload: new URLSearchParams({ _csrf: agent.csrf!, email: 'other@example.org', password: 'wrong password here' }).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': '198.51.100.1',
+      },
+      payload: new URLSearchParams({
+        _csrf: agent.csrf!,
+        email: 'other@example.org',
+        password: 'wrong password here',
+      }).toString(),
     });
     expect(other.statusCode).toBe(422);
     // Without a trusted proxy the header is ignored: every attempt comes from the socket's address.
@@ -102,13 +129,27 @@ describe.each(databaseKinds())('rate limits on %s', (kind) => {
     await direct.get('/sign-in');
     for (let i = 0; i < 10; i++) {
       await direct.request('POST', '/sign-in', {
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `203.0.113.${i}` },
-        payload: new URLSearchParams({ _csrf: direct.csrf!, email: `x${i}@example.org`, password: 'wrong password here' }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': `203.0.113.${i}`,
+        },
+        payload: new URLSearchParams({
+          _csrf: direct.csrf!,
+          email: `x${i}@example.org`,
+          password: 'wrong password here',
+        }).toString(),
       });
     }
     const blocked = await direct.request('POST', '/sign-in', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.99' },
-      payload: new URLSearchParams({ _csrf: direct.csrf!, email: 'y@example.org', password: 'wrong password here' }).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': '203.0.113.99',
+      },
+      payload: new URLSearchParams({
+        _csrf: direct.csrf!,
+        email: 'y@example.org',
+        password: 'wrong password here',
+      }).toString(),
     });
     expect(blocked.statusCode).toBe(429);
   });
@@ -117,9 +158,13 @@ describe.each(databaseKinds())('rate limits on %s', (kind) => {
     const agent = new TestAgent(env.app);
     await agent.get('/password-reset');
     for (let i = 0; i < 10; i++) {
-      expect((await agent.postForm('/password-reset', { email: `r${i}@example.org` })).statusCode).toBe(303);
+      expect(
+        (await agent.postForm('/password-reset', { email: `r${i}@example.org` })).statusCode,
+      ).toBe(303);
     }
-    expect((await agent.postForm('/password-reset', { email: 'r10@example.org' })).statusCode).toBe(429);
+    expect((await agent.postForm('/password-reset', { email: 'r10@example.org' })).statusCode).toBe(
+      429,
+    );
     await agent.get('/sign-up');
     for (let i = 0; i < 10; i++) {
       // Invalid sign-ups are refused before they count; these are valid in shape.
@@ -149,15 +194,24 @@ describe.each(databaseKinds())('rate limits on %s', (kind) => {
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(300);
     // Pages are not counted against the API limit.
-    expect((await env.app.inject({ url: '/', headers: { accept: 'text/html' } })).statusCode).toBe(200);
+    expect((await env.app.inject({ url: '/', headers: { accept: 'text/html' } })).statusCode).toBe(
+      200,
+    );
 
     // A token has its own budget.
     const user = await createTestUser(env);
     const agent = await signedInAgent(env, user);
     await agent.get('/account/tokens');
-    const created = await agent.postForm('/account/tokens', { tokenName: 'limits', scopes: 'read', expiresInDays: '30' });
+    const created = await agent.postForm('/account/tokens', {
+      tokenName: 'limits',
+      scopes: 'read',
+      expiresInDays: '30',
+    });
     const secret = /<code class="secret">(cc_pat_[\w-]+)<\/code>/.exec(created.body)![1]!;
-    const withToken = await env.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${secret}` } });
+    const withToken = await env.app.inject({
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(withToken.statusCode).toBe(200);
     expect(withToken.headers['ratelimit-remaining']).toBe('299');
 

@@ -53,7 +53,15 @@ export function deleteSessionsOf(db: Db, userId: string) {
 export function sessionsOf(db: Db, userId: string) {
   return db
     .selectFrom('sessions')
-    .select(['id_hash', 'created_at', 'last_seen_at', 'expires_at', 'mfa_passed', 'ip', 'user_agent'])
+    .select([
+      'id_hash',
+      'created_at',
+      'last_seen_at',
+      'expires_at',
+      'mfa_passed',
+      'ip',
+      'user_agent',
+    ])
     .where('user_id', '=', userId)
     .orderBy('last_seen_at', 'desc')
     .execute();
@@ -74,7 +82,11 @@ export function deleteOtherSessions(db: Db, userId: string, keepHash: string | n
 }
 
 export function setSessionMfa(db: Db, idHash: string) {
-  return db.updateTable('sessions').set({ mfa_passed: true }).where('id_hash', '=', idHash).execute();
+  return db
+    .updateTable('sessions')
+    .set({ mfa_passed: true })
+    .where('id_hash', '=', idHash)
+    .execute();
 }
 
 export function deleteExpiredSessions(db: Db, now: Date, idleBefore: Date) {

@@ -1,10 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type {
-  AccountTokenPurpose,
-  AccountTokensTable,
-  ApiTokensTable,
-} from './accounts.table.ts';
+import type { AccountTokenPurpose, AccountTokensTable, ApiTokensTable } from './accounts.table.ts';
 
 // Single-use links and challenges.
 
@@ -42,7 +38,12 @@ export function markAccountTokenUsed(db: Db, id: string, at: Date) {
 }
 
 /** Earlier unused links of one kind stop working when a new one is sent or one is used. */
-export function expireAccountTokens(db: Db, userId: string, purpose: AccountTokenPurpose, at: Date) {
+export function expireAccountTokens(
+  db: Db,
+  userId: string,
+  purpose: AccountTokenPurpose,
+  at: Date,
+) {
   return db
     .updateTable('account_tokens')
     .set({ used_at: at })
