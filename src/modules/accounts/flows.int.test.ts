@@ -48,7 +48,20 @@ describe.each(databaseKinds())('accounts flows on %s', (kind) => {
     const bearer = { authorization: `Bearer ${secret}` };
     const me = await env.app.inject({ url: '/api/v1/me', headers: bearer });
     expect(me.json()).toMatchObject({ userId: admin.id, via: 'token', tokenScopes: ['read'] });
-    expect((await env.app.inject({ url: '/api/v1/audit', headers: bearer })).statusCode).toBe(200);
+    const audit = await env.app.inject({
+      url: `/api/v1/audit?actor=${admin.id}&pageSize=5`,
+      headers: bearer,
+    });
+    expect(audit.statusCode).toBe(200);
+    const page = audit.json();
+    expect(page).toMatchObject({ page: 1, pageSize: 5 });
+    expect(page.items[0]).toMatchObject({
+      action: 'api-token.create',
+      actor: { id: admin.id, erased: false },
+    });
+    expect(page.items[0].at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const unknownParam = await env.app.inject({ url: '/api/v1/audit?who=x', headers: bearer });
+    expect(unknownParam.statusCode).toBe(400);
     // The token does not reach the account itself, nor what its scope leaves out.
     const viaToken = await env.app.inject({
       method: 'POST',
