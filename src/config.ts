@@ -16,6 +16,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly trustProxy: boolean | string;
   readonly secureCookies: boolean;
+  /** Requests allowed per token or IP in 5 minutes on /api/v1 (API_RATE_LIMIT, default 300). */
+  readonly apiRateLimit: number;
 }
 
 /** Thrown for a bad environment value; main turns it into one line and exit code 2. */
@@ -87,6 +89,15 @@ function parseTrustProxy(env: Env): boolean | string {
   return raw;
 }
 
+function parseApiRateLimit(env: Env): number {
+  const raw = text(env, 'API_RATE_LIMIT');
+  if (raw === null) return 300;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
+    throw new ConfigError('API_RATE_LIMIT', `must be a whole number of at least 1, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = parsePort(env);
   const host = text(env, 'HOST') ?? '0.0.0.0';
@@ -115,5 +126,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: level as Config['logLevel'],
     trustProxy: parseTrustProxy(env),
     secureCookies: baseUrl.startsWith('https:'),
+    apiRateLimit: parseApiRateLimit(env),
   });
 }

@@ -79,6 +79,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
       await module.seedDemo(ctx);
     }
   }
+  for (const module of MODULES) if (module.seedDemoLinks) await module.seedDemoLinks(ctx);
   await deps.db
     .insertInto('meta')
     .values({ key: 'demo_seeded', value: JSON.stringify({ at: new Date().toISOString() }) })

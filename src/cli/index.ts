@@ -4,11 +4,13 @@ import { migrate } from './commands/migrate.ts';
 import { seed } from './commands/seed.ts';
 import { backup, restore } from './commands/backup.ts';
 import { jobsRun } from './commands/jobs.ts';
+import { userAdd, userGrant } from './commands/user.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { isAppError } from '../platform/errors.ts';
 
 /** Every command; later domains add theirs here. Commands are thin: they call services. */
 const COMMANDS: Command[] = [serve, migrate, seed, backup, restore, jobsRun];
+const COMMANDS: Command[] = [serve, migrate, seed, userAdd, userGrant];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

@@ -46,6 +46,8 @@ export function fromPgError(error: unknown): AppError | null {
     case '22007':
     case '22008':
     case '22003':
+    case '22021': // a NUL byte or invalid UTF-8 in text
+    case '22P05':
       return new AppError('validation', `A value is not acceptable${where}.`);
     case '40001':
     case '40P01':

@@ -15,6 +15,10 @@ export interface AuditEntry {
 /**
  * Records one audit row. Call it with the transaction that makes the change, so that the change
  * and its record commit or vanish together.
+ *
+ * A person is recorded by id only (never by name or email), so that erasing their account needs no
+ * change to this append-only table: the id then points at an anonymised, 'erased' account. Keep
+ * personal data out of `before` and `after` for the same reason; refer to people by id.
  */
 export async function recordAudit(
   executor: Db,
@@ -27,7 +31,7 @@ export async function recordAudit(
       id: newId(),
       at: ctx.clock.now(),
       actor_id: ctx.actor.userId,
-      actor_label: ctx.actor.label,
+      actor_label: ctx.actor.userId ? null : ctx.actor.label,
       action: entry.action,
       entity_type: entry.entityType,
       entity_id: entry.entityId,

@@ -89,6 +89,21 @@ export interface ModuleDefinition {
   globalHooks?: FastifyPluginAsync;
   /** Demo data for an empty database; runs after the modules listed before this one. */
   seedDemo?: (ctx: ServiceContext) => Promise<void>;
+  /**
+   * Demo data that links to other modules' demo data (e.g. a role on a demo organisation); runs
+   * after every module's seedDemo.
+   */
+  seedDemoLinks?: (ctx: ServiceContext) => Promise<void>;
+  /**
+   * Everything this module holds on a person, for "download my data" (JSON-serialisable; no
+   * secrets such as password hashes).
+   */
+  personalData?: (ctx: ServiceContext, userId: string) => Promise<Record<string, unknown>>;
+  /**
+   * Erases or anonymises what this module holds on a person ("delete my account"). Must be safe
+   * to run twice. Audit rows are never touched: they refer to the person by id only.
+   */
+  erasePersonalData?: (ctx: ServiceContext, userId: string) => Promise<void>;
   /** Counts shown on the home page, e.g. { resources: 160 } (keys name messages home.count.*). */
   stats?: (ctx: ServiceContext) => Promise<Record<string, number>>;
   /** Named jobs this module's work runs on (names "module.what", e.g. "catalogue.check-links"). */

@@ -42,6 +42,8 @@ export async function createTestEnv(
       SESSION_SECRET: 'test-secret-that-is-long-enough-0123456789',
       DATA_DIR: '.tmp/test-data',
       LOG_LEVEL: 'silent',
+      // Tests make many API calls from one address; the rate-limit tests set the real figure.
+      API_RATE_LIMIT: '1000000',
     }),
     ...options.config,
   });

@@ -7,6 +7,7 @@ import {
   SESSION_COOKIE,
 } from '../../src/modules/accounts/index.ts';
 import { TestAgent, type TestEnv } from './app.ts';
+import { newId } from '../../src/platform/ids.ts';
 
 let counter = 0;
 
@@ -43,4 +44,60 @@ export async function signedInAgent(env: TestEnv, user: TestUser): Promise<TestA
   const token = await startSession(env.ctx(), user.id, { mfaPassed: true });
   agent.setCookie(SESSION_COOKIE, token);
   return agent;
+}
+
+/** The newest message queued to `to` (from the outbox table, as an admin page would show it). */
+export async function lastMailTo(env: TestEnv, to: string) {
+  return env.deps.db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('to_address', '=', to)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+/** The path (with query) of the first link in `text` that goes to `path`, e.g. "/verify-email". */
+export function linkIn(text: string, path: string): string | null {
+  const match = new RegExp(
+    `https?://[^\\s/]+((?:/[a-z]{2})?${path.replace(/[/.]/g, '\\$&')}\\?[^\\s]+)`,
+  ).exec(text);
+  return match?.[1] ?? null;
+}
+
+/** Signs in through the real form, as a browser would; returns the agent (signed in or not). */
+export async function signInThroughForm(
+  env: TestEnv,
+  email: string,
+  password: string,
+  agent: TestAgent = new TestAgent(env.app),
+) {
+  await agent.get('/sign-in');
+  const response = await agent.postForm('/sign-in', { email, password });
+  return { agent, response };
+}
+
+/** An organisation row for tests (the organisations module owns the real ones). */
+export async function insertTestOrganisation(
+  env: TestEnv,
+  slug: string,
+  name = slug.toUpperCase(),
+) {
+  const existing = await env.deps.db
+    .selectFrom('organisations')
+    .selectAll()
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  if (existing) return existing;
+  return env.deps.db
+    .insertInto('organisations')
+    .values({
+      id: newId(),
+      slug,
+      name,
+      stakeholder_group: 'civil-society',
+      kind: 'ngo',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

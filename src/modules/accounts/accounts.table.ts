@@ -13,6 +13,14 @@ export interface UsersTable {
   status: Generated<'active' | 'disabled' | 'erased'>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Encrypted TOTP secret once two-step verification is on. */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Encrypted secret shown during set-up, until the first code confirms it. */
+  totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The last TOTP time step accepted (a code is never accepted twice). */
+  totp_last_step: ColumnType<string | null, number | null | undefined, number | null>;
+  erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface RoleGrantsTable {
@@ -36,8 +44,66 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+export type AccountTokenPurpose =
+  'verify-email' | 'reset-password' | 'change-email' | 'mfa-challenge';
+
+export interface AccountTokensTable {
+  id: string;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  token_hash: string;
+  new_email: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  scopes: string[];
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  count: number;
+  window_start: Timestamp;
+  expires_at: Timestamp;
+}
+
+export type MembershipStatus = 'pending' | 'accepted' | 'refused' | 'left';
+
+export interface OrganisationMembershipsTable {
+  id: string;
+  organisation_id: string;
+  user_id: string;
+  status: MembershipStatus;
+  message: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  decided_by: string | null;
+}
+
 export interface AccountsTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
+  recovery_codes: RecoveryCodesTable;
+  api_tokens: ApiTokensTable;
+  rate_limits: RateLimitsTable;
+  organisation_memberships: OrganisationMembershipsTable;
 }

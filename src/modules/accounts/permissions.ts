@@ -57,6 +57,10 @@ export const PERMISSIONS = {
   'users.manage': ['site-admin'],
   'jobs.manage': ['site-admin'],
   'mail.outbox': ['site-admin'],
+  // Accounts and organisation membership (every signed-in person is a participant)
+  'account.manage-own': ['participant'],
+  'organisation.join': ['participant'],
+  'organisation.members': ['site-admin', 'organisation-rep'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -67,6 +71,60 @@ export interface Scope {
 
 export const SITE: Scope = { type: 'site', id: null };
 
+/**
+ * Roles that act only after two-step verification: a session that has not passed it holds them
+ * in name only until the person sets it up (or enters a code at sign-in).
+ */
+export const MFA_REQUIRED_ROLES: ReadonlySet<string> = new Set(['site-admin', 'focal-point']);
+
+/** Whether someone holding these grants must use two-step verification. */
+export function requiresMfa(grants: readonly Pick<Grant, 'role'>[]): boolean {
+  return grants.some((g) => MFA_REQUIRED_ROLES.has(g.role));
+}
+
+/**
+ * Whether this actor holds a role that needs two-step verification which its session has not
+ * passed. `mfa` is only ever false on browser sessions; CLI, tests and tokens leave it unset.
+ */
+export function mfaPending(actor: Actor): boolean {
+  return actor.mfa === false && requiresMfa(actor.grants);
+}
+
+/** What a personal API token may be given. */
+export const TOKEN_SCOPES = ['read', 'write', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** Permissions that only read (confidential) data: a `read` token may use them. */
+const READ_PERMISSIONS: ReadonlySet<string> = new Set([
+  'process.view-confidential',
+  'audit.read',
+  'mail.outbox',
+]);
+/** Running the site: only an `admin` token may use them. */
+const ADMIN_PERMISSIONS: ReadonlySet<string> = new Set([
+  'users.manage',
+  'jobs.manage',
+  'process.manage',
+  'consultation.manage',
+]);
+
+/** Whether a token scope covers a permission. A person's own account is never reachable by token. */
+export function scopeCovers(tokenScope: string, permission: string): boolean {
+  if (permission.startsWith('account.')) return false;
+  switch (tokenScope) {
+    case 'read':
+      return READ_PERMISSIONS.has(permission);
+    case 'write':
+      return !ADMIN_PERMISSIONS.has(permission);
+    case 'admin':
+    case '*':
+      return true;
+    default:
+      // A permission name, or a prefix such as "catalogue" for every "catalogue.*" permission.
+      return tokenScope === permission || permission.startsWith(`${tokenScope}.`);
+  }
+}
+
 function grantCovers(grant: Grant, scope: Scope): boolean {
   if (grant.scopeType === 'site') return true;
   return grant.scopeType === scope.type && grant.scopeId === scope.id;
@@ -76,7 +134,11 @@ function grantCovers(grant: Grant, scope: Scope): boolean {
 export function rolesIn(actor: Actor, scope: Scope = SITE): Set<string> {
   const roles = new Set<string>();
   if (actor.userId || actor.via === 'system') roles.add('participant');
-  for (const grant of actor.grants) if (grantCovers(grant, scope)) roles.add(grant.role);
+  const withoutMfa = actor.mfa === false;
+  for (const grant of actor.grants) {
+    if (withoutMfa && MFA_REQUIRED_ROLES.has(grant.role)) continue;
+    if (grantCovers(grant, scope)) roles.add(grant.role);
+  }
   return roles;
 }
 
@@ -84,10 +146,7 @@ export function rolesIn(actor: Actor, scope: Scope = SITE): Set<string> {
 export function can(actor: Actor, permission: string, scope: Scope = SITE): boolean {
   const allowed = (PERMISSIONS as Record<string, readonly string[]>)[permission];
   if (!allowed) return false;
-  if (
-    actor.tokenScopes &&
-    !actor.tokenScopes.some((s) => s === permission || permission.startsWith(`${s}.`) || s === '*')
-  ) {
+  if (actor.tokenScopes && !actor.tokenScopes.some((s) => scopeCovers(s, permission))) {
     return false;
   }
   const roles = rolesIn(actor, scope);

@@ -49,3 +49,49 @@ export function deleteSession(db: Db, idHash: string) {
 export function deleteSessionsOf(db: Db, userId: string) {
   return db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
+
+export function sessionsOf(db: Db, userId: string) {
+  return db
+    .selectFrom('sessions')
+    .select([
+      'id_hash',
+      'created_at',
+      'last_seen_at',
+      'expires_at',
+      'mfa_passed',
+      'ip',
+      'user_agent',
+    ])
+    .where('user_id', '=', userId)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+}
+
+export function deleteSessionOf(db: Db, userId: string, idHash: string) {
+  return db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where('id_hash', '=', idHash)
+    .executeTakeFirst();
+}
+
+export function deleteOtherSessions(db: Db, userId: string, keepHash: string | null) {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepHash) query = query.where('id_hash', '<>', keepHash);
+  return query.execute();
+}
+
+export function setSessionMfa(db: Db, idHash: string) {
+  return db
+    .updateTable('sessions')
+    .set({ mfa_passed: true })
+    .where('id_hash', '=', idHash)
+    .execute();
+}
+
+export function deleteExpiredSessions(db: Db, now: Date, idleBefore: Date) {
+  return db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleBefore)]))
+    .execute();
+}

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, ServiceContext } from '../../platform/context.ts';
-import { actorFor } from './accounts.service.ts';
+import { AppError } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { actorFor, requireSession } from './accounts.service.ts';
 import * as repo from './sessions.repository.ts';
 
 export const SESSION_COOKIE = 'cc_session';
@@ -61,10 +63,72 @@ export async function endSession(ctx: Pick<ServiceContext, 'db'>, token: string)
   await repo.deleteSession(ctx.db, hashToken(token));
 }
 
-/** "Sign out everywhere". */
+/** "Sign out everywhere" (system use: after a password reset, on erasure). */
 export async function endAllSessions(
   ctx: Pick<ServiceContext, 'db'>,
   userId: string,
 ): Promise<void> {
   await repo.deleteSessionsOf(ctx.db, userId);
+}
+
+/** Signs out the current session (the sign-out button). */
+export async function signOut(ctx: ServiceContext, token: string | undefined): Promise<void> {
+  if (!token) return;
+  const idHash = hashToken(token);
+  await ctx.db.transaction().execute(async (trx) => {
+    const session = await repo.findSession(trx, idHash);
+    if (!session) return;
+    await repo.deleteSession(trx, idHash);
+    await recordAudit(trx, ctx, {
+      action: 'session.end',
+      entityType: 'user',
+      entityId: session.user_id,
+    });
+  });
+}
+
+/** The signed-in person's sessions, current first. */
+export async function mySessions(ctx: ServiceContext) {
+  const userId = requireSession(ctx);
+  const rows = await repo.sessionsOf(ctx.db, userId);
+  return rows
+    .map((s) => ({
+      id: s.id_hash,
+      current: s.id_hash === ctx.actor.sessionId,
+      createdAt: s.created_at,
+      lastSeenAt: s.last_seen_at,
+      mfa: s.mfa_passed,
+      ip: s.ip,
+      userAgent: s.user_agent,
+    }))
+    .sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/** Ends one of one's own sessions (e.g. a browser left signed in elsewhere). */
+export async function endMySession(ctx: ServiceContext, sessionId: string): Promise<void> {
+  const userId = requireSession(ctx);
+  if (!/^[0-9a-f]{64}$/.test(sessionId)) throw AppError.notFound('The session');
+  await ctx.db.transaction().execute(async (trx) => {
+    const result = await repo.deleteSessionOf(trx, userId, sessionId);
+    if (Number(result.numDeletedRows) === 0) throw AppError.notFound('The session');
+    await recordAudit(trx, ctx, { action: 'session.end', entityType: 'user', entityId: userId });
+  });
+}
+
+/** Ends every session of the signed-in person, this one included. */
+export async function signOutEverywhere(ctx: ServiceContext): Promise<void> {
+  const userId = requireSession(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.deleteSessionsOf(trx, userId);
+    await recordAudit(trx, ctx, {
+      action: 'session.end-all',
+      entityType: 'user',
+      entityId: userId,
+    });
+  });
+}
+
+export async function purgeExpiredSessions(ctx: Pick<ServiceContext, 'db' | 'clock'>) {
+  const now = ctx.clock.now();
+  await repo.deleteExpiredSessions(ctx.db, now, new Date(now.getTime() - IDLE_TIMEOUT_MS));
 }
