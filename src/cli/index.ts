@@ -9,8 +9,18 @@ import { DataDirLockedError } from '../db/lock.ts';
 import { isAppError } from '../platform/errors.ts';
 
 /** Every command; later domains add theirs here. Commands are thin: they call services. */
-const COMMANDS: Command[] = [serve, migrate, seed, backup, restore, jobsRun];
-const COMMANDS: Command[] = [serve, migrate, seed, userAdd, userGrant];
+// One command per line, so that each domain adds its own line.
+// prettier-ignore
+const COMMANDS: Command[] = [
+  serve,
+  migrate,
+  seed,
+  backup,
+  restore,
+  jobsRun,
+  userAdd,
+  userGrant,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

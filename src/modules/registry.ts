@@ -9,6 +9,7 @@ import { awarenessModule } from './awareness/index.ts';
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
  * global hooks are registered before any module's routes.
  */
+// prettier-ignore
 export const MODULES: readonly ModuleDefinition[] = [
   referenceModule,
   accountsModule,
