@@ -346,3 +346,21 @@ export function participantsOf(
 ): Participant[] {
   return initiative.participants.filter((p) => p.role === role);
 }
+
+const THEME_CUES: ReadonlyArray<[string, RegExp]> = [
+  ['cybercrime', /cyber ?crime|electronic evidence|e-evidence|forensic|prosecut|budapest convention|investigat/i],
+  ['incident-management', /\b(cert|csirt|soc)\b|incident|critical (information )?infrastructure|threat/i],
+  ['policy-strategy', /strateg|polic(y|ies)|governance framework|action plan/i],
+  ['culture-skills', /awareness|skills|curricul|education|training of|school|literacy/i],
+  ['standards', /standard|certification|iso ?\/?(iec)? ?27001|audit/i],
+  ['international-law', /international law|humanitarian law/i],
+  ['norms', /\bnorms?\b|responsible (state )?behaviou?r/i],
+  ['cbms', /confidence[- ]building|\bcbms?\b/i],
+  ['data-protection', /data protection|privacy|personal data/i],
+  ['internet-governance', /internet governance|\bigf\b|multistakeholder/i],
+];
+
+/** Themes read from free text, for records (IATI files) that carry none of the platform's codes. */
+export function inferThemes(text: string): string[] {
+  return THEME_CUES.filter(([, cue]) => cue.test(text)).map(([code]) => code);
+}
