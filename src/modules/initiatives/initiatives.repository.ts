@@ -514,3 +514,39 @@ export function countInitiativesByOrganisation(db: Db) {
     .groupBy('p.organisation_id')
     .execute();
 }
+
+/** Ongoing published initiatives per country (each counted once), optionally in one theme. */
+export function coverageTotalsByCountry(db: Db, day: string, theme?: string) {
+  let query = db
+    .selectFrom('initiatives as i')
+    .innerJoin(sql<{ c: string }>`unnest(i.countries)`.as('c'), (join) => join.onTrue())
+    .select([sql<string>`c.c`.as('key'), (eb) => eb.fn.countAll<number>().as('n')])
+    .where('i.workflow', '=', 'published')
+    .where('i.status', '=', 'implementation')
+    .where((eb) => eb.or([eb('i.starts_on', 'is', null), eb('i.starts_on', '<=', day)]))
+    .where((eb) => eb.or([eb('i.ends_on', 'is', null), eb('i.ends_on', '>=', day)]));
+  if (theme) query = query.where(sql<boolean>`${theme} = ANY(i.themes)`);
+  return query.groupBy(sql`c.c`).execute();
+}
+
+/** Ongoing published initiatives per region (each counted once), optionally in one theme. */
+export function coverageTotalsByRegion(db: Db, day: string, theme?: string) {
+  const regionsOf = sql<{ r: string }>`(
+    SELECT DISTINCT r FROM (
+      SELECT unnest(i.regions) AS r
+      UNION ALL
+      SELECT unnest(ARRAY[c.region, c.sub_region, c.intermediate_region]::text[])
+        FROM countries c WHERE c.iso2 = ANY(i.countries)
+    ) x WHERE r IS NOT NULL
+  )`;
+  let query = db
+    .selectFrom('initiatives as i')
+    .innerJoinLateral(regionsOf.as('g'), (join) => join.onTrue())
+    .select([sql<string>`g.r`.as('key'), (eb) => eb.fn.countAll<number>().as('n')])
+    .where('i.workflow', '=', 'published')
+    .where('i.status', '=', 'implementation')
+    .where((eb) => eb.or([eb('i.starts_on', 'is', null), eb('i.starts_on', '<=', day)]))
+    .where((eb) => eb.or([eb('i.ends_on', 'is', null), eb('i.ends_on', '>=', day)]));
+  if (theme) query = query.where(sql<boolean>`${theme} = ANY(i.themes)`);
+  return query.groupBy(sql`g.r`).execute();
+}

@@ -599,3 +599,15 @@ export async function seedDemoInitiatives(ctx: ServiceContext): Promise<void> {
   });
   await analyseOverlaps(ctx);
 }
+
+/** Published initiatives an organisation takes part in (any role). */
+export async function initiativesOfOrganisation(ctx: Read, organisationId: string): Promise<Initiative[]> {
+  const rows = await repo.allInitiatives(ctx.readDb, { workflow: ['published'], organisationId });
+  return hydrate(ctx.readDb, rows);
+}
+
+/** Published initiatives a country receives, and those organisations based there deliver. */
+export async function initiativesOfCountry(ctx: Read, iso2: string) {
+  const { received, delivered } = await repo.countryInitiatives(ctx.readDb, iso2.toUpperCase());
+  return { received: await hydrate(ctx.readDb, received), delivered: await hydrate(ctx.readDb, delivered) };
+}

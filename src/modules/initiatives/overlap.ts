@@ -99,8 +99,10 @@ export function overlapScore(parts: {
   );
 }
 
+/** Countries, or the regions of an initiative that names no country (regional programmes). */
 function beneficiaries(item: OverlapItem): string[] {
-  return [...item.countries, ...(item.regions ?? []).map((r) => `region:${r}`)];
+  if (item.countries.length) return [...item.countries];
+  return (item.regions ?? []).map((r) => `region:${r}`);
 }
 
 export function documentTokens(item: Pick<OverlapItem, 'title' | 'description'>): string[] {
