@@ -26,6 +26,11 @@ describe.each(databaseKinds())('registry pages on %s', (kind) => {
     '/organisations/african-union',
     '/organisations/council-of-europe',
     '/fr/initiatives',
+    '/countries',
+    '/countries/gh',
+    '/countries/ke',
+    '/countries/compare?c=GH&c=KE&c=EE',
+    '/needs/demo-training-for-judges-on-electronic-evidence',
   ];
   for (const url of pages) {
     it(`renders ${url}`, async () => {
