@@ -9,6 +9,7 @@ import { countries, regions } from '../reference/index.ts';
 import { organisationsBySlug } from '../organisations/index.ts';
 import * as repo from './initiatives.repository.ts';
 import {
+  isIsoDate,
   listOf,
   mapRegionAliases,
   normaliseInitiative,
@@ -110,6 +111,19 @@ export interface ListQuery {
 }
 
 async function filtersFor(ctx: Read, query: ListQuery): Promise<repo.InitiativeFilters | null> {
+  for (const key of ['from', 'to'] as const) {
+    const value = query[key];
+    if (value && !isIsoDate(value)) {
+      throw new AppError('bad_request', `"${key}" is not a date.`, [
+        { path: `/querystring/${key}`, message: 'Write the date as YYYY-MM-DD.' },
+      ]);
+    }
+  }
+  if (query.from && query.to && query.from > query.to) {
+    throw new AppError('bad_request', '"from" is after "to".', [
+      { path: '/querystring/to', message: 'Choose a date on or after "from".' },
+    ]);
+  }
   let organisationId: string | undefined;
   if (query.organisation) {
     const orgs = await organisationsBySlug(ctx, [query.organisation]);
@@ -134,11 +148,6 @@ async function filtersFor(ctx: Read, query: ListQuery): Promise<repo.InitiativeF
 export async function listInitiatives(ctx: ServiceContext, query: ListQuery) {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 20;
-  if (query.from && query.to && query.from > query.to) {
-    throw new AppError('bad_request', '"from" is after "to".', [
-      { path: '/querystring/to', message: 'Choose a date on or after "from".' },
-    ]);
-  }
   const filters = await filtersFor(ctx, query);
   if (!filters) return { items: [] as Initiative[], total: 0, page, pageSize };
   const { rows, total } = await repo.listInitiatives(
