@@ -93,19 +93,31 @@ export interface TokenizeOptions {
  * Lower-cased word tokens: accents folded, punctuation and stop words dropped, stems applied.
  * Letters of any script are kept.
  */
+// Stems of words already seen: corpora repeat a small vocabulary, so this saves most of the work.
+const stemCache = new Map<string, string>();
+function cachedStem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    if (stemCache.size > 500_000) stemCache.clear();
+    s = stem(word);
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
   const stopWords = options.stopWords ?? STOP_WORDS;
   const minLength = options.minLength ?? 2;
   const doStem = options.stem ?? true;
-  const words = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u);
+  // Plain ASCII text needs no accent folding (the common case, and the costly step).
+  const folded = ASCII_TEXT.test(text) ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const words = folded.toLowerCase().split(/[^\p{L}\p{N}]+/u);
   const out: string[] = [];
   for (const word of words) {
     if (word.length < minLength || stopWords.has(word)) continue;
-    out.push(doStem ? stem(word) : word);
+    out.push(doStem ? cachedStem(word) : word);
   }
   if (options.bigrams) {
     const n = out.length;
@@ -259,9 +271,9 @@ export function fitTfIdf(documents: readonly (readonly string[])[], options: TfI
 export interface CandidateOptions {
   /** Only pairs whose cosine reaches this are returned. */
   threshold: number;
-  /** Each item probes the index with at most this many of its heaviest terms (default 16). */
+  /** Each item probes the index with at most this many of its heaviest terms (default 12). */
   probeTerms?: number;
-  /** Postings longer than this (terms common inside one block) are not scanned (default 400). */
+  /** Postings longer than this (terms common inside one block) are not scanned (default 250). */
   maxPostingLength?: number;
   /** At most this many candidates are kept per item and block, best first (default 25). */
   maxCandidatesPerItem?: number;
@@ -292,13 +304,20 @@ export function similarPairs(
   blocks: Iterable<readonly number[]>,
   options: CandidateOptions,
 ): SimilarPair[] {
-  const probe = options.probeTerms ?? 16;
-  const maxPosting = options.maxPostingLength ?? 400;
+  const probe = options.probeTerms ?? 12;
+  const maxPosting = options.maxPostingLength ?? 250;
   const maxCandidates = options.maxCandidatesPerItem ?? 25;
   const seen = new Set<number>();
   const n = vectors.length;
   const out: SimilarPair[] = [];
   let scores = new Float32Array(0);
+  // Each item's heaviest terms, worked out once however many blocks it is in.
+  const tops = new Map<number, number[]>();
+  const topOf = (index: number) => {
+    let top = tops.get(index);
+    if (!top) tops.set(index, (top = heaviest(vectors[index]!, probe)));
+    return top;
+  };
   for (const block of blocks) {
     if (block.length < 2) continue;
     if (scores.length < block.length) scores = new Float32Array(Math.max(block.length, 64));
@@ -307,7 +326,7 @@ export function similarPairs(
     const touched: number[] = [];
     for (let p = 0; p < block.length; p++) {
       const v = vectors[block[p]!]!;
-      const top = heaviest(v, probe);
+      const top = topOf(block[p]!);
       // Probe before adding, so each pair is met once, from its later member.
       for (const k of top) {
         const list = postings.get(v.ids[k]!);

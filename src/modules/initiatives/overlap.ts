@@ -8,7 +8,6 @@
 import {
   cosine,
   fitTfIdf,
-  jaccard,
   sharedTerms,
   similarPairs,
   tokenize,
@@ -109,9 +108,14 @@ export function documentTokens(item: Pick<OverlapItem, 'title' | 'description'>)
   return tokenize(`${item.title}. ${item.description}`);
 }
 
+// Lists here hold a handful of codes: a scan beats building sets.
 function intersection(a: readonly string[], b: readonly string[]): string[] {
-  const set = new Set(b);
-  return a.filter((x) => set.has(x));
+  return a.filter((x) => b.includes(x));
+}
+
+function overlapShare(a: readonly string[], b: readonly string[], shared: number): number {
+  const union = a.length + b.length - shared;
+  return union > 0 ? shared / union : 0;
 }
 
 /** Scores one candidate pair; null when it falls outside the rules (no shared scope, no time). */
@@ -121,17 +125,19 @@ export function scorePair(
   textSimilarity: number,
 ): Omit<OverlapPair, 'a' | 'b' | 'sharedStems'> | null {
   const sharedThemes = intersection(x.themes, y.themes);
-  const sharedBeneficiaries = intersection(beneficiaries(x), beneficiaries(y));
-  if (sharedThemes.length === 0 || sharedBeneficiaries.length === 0) return null;
+  if (sharedThemes.length === 0) return null;
+  const bx = beneficiaries(x);
+  const by = beneficiaries(y);
+  const sharedBeneficiaries = intersection(bx, by);
+  if (sharedBeneficiaries.length === 0) return null;
   const period = sharedPeriod(x, y);
   if (!period) return null;
   const time = timeOverlap(x, y);
-  const beneficiaryOverlap = jaccard(beneficiaries(x), beneficiaries(y));
   const score = overlapScore({
     text: textSimilarity,
     time,
-    themes: jaccard(x.themes, y.themes),
-    countries: beneficiaryOverlap,
+    themes: overlapShare(x.themes, y.themes, sharedThemes.length),
+    countries: overlapShare(bx, by, sharedBeneficiaries.length),
   });
   return {
     score,
@@ -177,7 +183,7 @@ export function findOverlaps(
   const blocks = blocksOf(items);
   const candidates = similarPairs(model.vectors, blocks.values(), {
     threshold: MIN_TEXT_SIMILARITY,
-    maxPostingLength: options.maxPostingLength ?? 400,
+    maxPostingLength: options.maxPostingLength ?? 250,
     maxCandidatesPerItem: options.maxCandidatesPerItem ?? 25,
     accept: (i, j) => sharedPeriod(items[i]!, items[j]!) !== null,
   });
