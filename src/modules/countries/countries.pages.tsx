@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
+import { dropEmptyQuery } from '../../platform/http/query.ts';
 import { ErrorSummary, PostForm, errorsByField, type FormErrors } from '../../web/components/form.tsx';
 import { JsonLd } from '../../web/components/island.tsx';
 import { ListOf, Query, problems } from '../../platform/http/schemas.ts';
@@ -418,6 +419,7 @@ export async function countriesRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/countries/compare',
     {
+      preValidation: dropEmptyQuery,
       config: { page: true },
       schema: { hide: true, querystring: Query({ c: Type.Optional(Type.Array(Type.String({ maxLength: 2 }), { maxItems: 3 })) }) },
     },

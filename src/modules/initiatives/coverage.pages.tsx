@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { Type } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
+import { dropEmptyQuery } from '../../platform/http/query.ts';
 import { Query } from '../../platform/http/schemas.ts';
 import { writeCsv } from '../../platform/records.ts';
 import { countries, countryName, TAXONOMIES, type Country } from '../reference/index.ts';
@@ -206,7 +207,7 @@ export const CoverageResponse = Type.Object({
 });
 
 export async function coveragePages(app: FastifyInstance): Promise<void> {
-  app.get('/coverage', { config: { page: true }, schema: { hide: true, querystring: CoverageQuery } }, async (request, reply) => {
+  app.get('/coverage', { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: CoverageQuery } }, async (request, reply) => {
     const [c, countryList] = await Promise.all([coverage(request.ctx, request.query as never), countries(request.ctx)]);
     return sendPage(
       request,
@@ -216,7 +217,7 @@ export async function coveragePages(app: FastifyInstance): Promise<void> {
     );
   });
 
-  app.get('/coverage.csv', { schema: { hide: true, querystring: CoverageQuery } }, async (request, reply) => {
+  app.get('/coverage.csv', { preValidation: dropEmptyQuery, schema: { hide: true, querystring: CoverageQuery } }, async (request, reply) => {
     const c = await coverage(request.ctx, request.query as never);
     const csv = writeCsv(c.rows, [
       { name: c.by, value: (r) => r.key },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type, type Static } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
+import { dropEmptyQuery } from '../../platform/http/query.ts';
 import { Pagination } from '../../web/components/pagination.tsx';
 import { JsonLd } from '../../web/components/island.tsx';
 import {
@@ -685,7 +686,7 @@ const NOTICES: Record<string, string> = {
 };
 
 export async function initiativesPages(app: FastifyInstance): Promise<void> {
-  app.get('/initiatives', { config: { page: true }, schema: { hide: true, querystring: InitiativeListQuery } }, async (request, reply) => {
+  app.get('/initiatives', { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: InitiativeListQuery } }, async (request, reply) => {
     const query = request.query as ListQuery;
     const [result, countryList, regionList] = await Promise.all([listInitiatives(request.ctx, query), countries(request.ctx), regions(request.ctx)]);
     return sendPage(

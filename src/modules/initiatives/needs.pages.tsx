@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type, type Static } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
+import { dropEmptyQuery } from '../../platform/http/query.ts';
 import { Pagination } from '../../web/components/pagination.tsx';
 import { CheckboxGroup, ErrorSummary, PostForm, TextArea, TextField, errorsByField, type FormErrors } from '../../web/components/form.tsx';
 import { Body, ListOf, Paging, Query, problems } from '../../platform/http/schemas.ts';
@@ -453,7 +454,7 @@ function needRaw(values: Record<string, string | string[] | undefined>) {
 }
 
 export async function needsRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/needs', { config: { page: true }, schema: { hide: true, querystring: NeedListQuery } }, async (request, reply) => {
+  app.get('/needs', { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: NeedListQuery } }, async (request, reply) => {
     const query = request.query as NeedListQueryT;
     const [result, countryList] = await Promise.all([listNeeds(request.ctx, query), countries(request.ctx)]);
     return sendPage(request, reply, { title: request.t('initiatives.needs.title'), description: request.t('initiatives.needs.intro') }, <NeedsPage query={query} result={result} countryList={countryList} />);

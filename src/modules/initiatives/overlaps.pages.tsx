@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { Type, type Static } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
+import { dropEmptyQuery } from '../../platform/http/query.ts';
 import { Pagination } from '../../web/components/pagination.tsx';
 import { isAllowed } from '../accounts/index.ts';
 import { countries, countryName, TAXONOMIES, type Country } from '../reference/index.ts';
@@ -89,7 +90,7 @@ function OverlapsPage(props: { query: Query; result: Awaited<ReturnType<typeof l
 const PageQuery = Type.Object({ ...OverlapListQuery.properties, saved: Type.Optional(Type.String({ maxLength: 5 })) }, { additionalProperties: false });
 
 export async function overlapsPages(app: FastifyInstance): Promise<void> {
-  app.get('/overlaps', { config: { page: true }, schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+  app.get('/overlaps', { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
     const { saved, ...query } = request.query as Query & { saved?: string };
     const [result, countryList] = await Promise.all([listOverlaps(request.ctx, query), countries(request.ctx)]);
     return sendPage(

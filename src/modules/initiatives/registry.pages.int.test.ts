@@ -14,6 +14,8 @@ describe.each(databaseKinds())('registry pages on %s', (kind) => {
   const pages = [
     '/initiatives',
     '/initiatives?theme=cybercrime&country=GH',
+    '/initiatives?q=&theme=cybercrime&country=GH&region=&status=&organisation=&from=&to=',
+    '/organisations?q=&stakeholderGroup=&kind=&country=&memberState=GH',
     '/initiatives/glacy-e-ghana-judicial-training',
     '/initiatives/glacy-e-ghana-judicial-training/history',
     '/overlaps',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { Type, type Static } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
+import { dropEmptyQuery } from '../../platform/http/query.ts';
 import { Pagination } from '../../web/components/pagination.tsx';
 import { JsonLd } from '../../web/components/island.tsx';
 import { countries, countryName, type Country } from '../reference/index.ts';
@@ -184,7 +185,7 @@ function Profile(props: {
 export async function organisationsPages(app: FastifyInstance): Promise<void> {
   app.get(
     '/organisations',
-    { config: { page: true }, schema: { hide: true, querystring: OrganisationListQuery } },
+    { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: OrganisationListQuery } },
     async (request, reply) => {
       const query = request.query as ListQuery;
       const [result, countryList] = await Promise.all([listOrganisations(request.ctx, query), countries(request.ctx)]);
