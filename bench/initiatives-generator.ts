@@ -25,20 +25,139 @@ const THEMES = [
   'internet-governance',
 ];
 const TOPICS: Record<string, string[]> = {
-  'policy-strategy': ['national strategy', 'action plan', 'governance framework', 'costing', 'consultation', 'ministry', 'coordination', 'policy drafting'],
-  'incident-management': ['CERT', 'incident response', 'triage', 'SOC', 'malware analysis', 'threat intelligence', 'tabletop exercise', 'critical infrastructure'],
-  cybercrime: ['investigators', 'prosecutors', 'judges', 'electronic evidence', 'digital forensics', 'legislation', 'mutual legal assistance', 'police unit'],
-  'culture-skills': ['awareness campaign', 'schools', 'curriculum', 'women in cyber', 'scholarships', 'university programme', 'public servants', 'youth'],
-  standards: ['ISO 27001', 'certification', 'audits', 'baseline controls', 'procurement', 'IoT security', 'secure development', 'compliance'],
-  'international-law': ['international law', 'national position', 'due diligence', 'sovereignty', 'humanitarian law', 'legal advisers', 'diplomats', 'workshops'],
-  norms: ['UN norms', 'responsible behaviour', 'OEWG', 'implementation survey', 'diplomats', 'checklist', 'reporting', 'dialogue'],
-  cbms: ['points of contact', 'confidence building', 'regional dialogue', 'transparency', 'OSCE measures', 'communication exercise', 'hotline', 'cooperation'],
-  'data-protection': ['data protection authority', 'privacy law', 'complaints', 'guidance notes', 'controllers', 'data rights', 'breach notification', 'regulator'],
-  'internet-governance': ['IGF', 'multistakeholder dialogue', 'community networks', 'IXP', 'DNS', 'youth forum', 'connectivity', 'policy research'],
+  'policy-strategy': [
+    'national strategy',
+    'action plan',
+    'governance framework',
+    'costing',
+    'consultation',
+    'ministry',
+    'coordination',
+    'policy drafting',
+  ],
+  'incident-management': [
+    'CERT',
+    'incident response',
+    'triage',
+    'SOC',
+    'malware analysis',
+    'threat intelligence',
+    'tabletop exercise',
+    'critical infrastructure',
+  ],
+  cybercrime: [
+    'investigators',
+    'prosecutors',
+    'judges',
+    'electronic evidence',
+    'digital forensics',
+    'legislation',
+    'mutual legal assistance',
+    'police unit',
+  ],
+  'culture-skills': [
+    'awareness campaign',
+    'schools',
+    'curriculum',
+    'women in cyber',
+    'scholarships',
+    'university programme',
+    'public servants',
+    'youth',
+  ],
+  standards: [
+    'ISO 27001',
+    'certification',
+    'audits',
+    'baseline controls',
+    'procurement',
+    'IoT security',
+    'secure development',
+    'compliance',
+  ],
+  'international-law': [
+    'international law',
+    'national position',
+    'due diligence',
+    'sovereignty',
+    'humanitarian law',
+    'legal advisers',
+    'diplomats',
+    'workshops',
+  ],
+  norms: [
+    'UN norms',
+    'responsible behaviour',
+    'OEWG',
+    'implementation survey',
+    'diplomats',
+    'checklist',
+    'reporting',
+    'dialogue',
+  ],
+  cbms: [
+    'points of contact',
+    'confidence building',
+    'regional dialogue',
+    'transparency',
+    'OSCE measures',
+    'communication exercise',
+    'hotline',
+    'cooperation',
+  ],
+  'data-protection': [
+    'data protection authority',
+    'privacy law',
+    'complaints',
+    'guidance notes',
+    'controllers',
+    'data rights',
+    'breach notification',
+    'regulator',
+  ],
+  'internet-governance': [
+    'IGF',
+    'multistakeholder dialogue',
+    'community networks',
+    'IXP',
+    'DNS',
+    'youth forum',
+    'connectivity',
+    'policy research',
+  ],
 };
-const VERBS = ['train', 'support', 'strengthen', 'equip', 'mentor', 'assess', 'build', 'develop', 'advise', 'coach'];
-const FILLER = ['through workshops', 'with national partners', 'over several phases', 'using blended learning', 'with a final exercise', 'in the capital and regions', 'with peer exchanges', 'guided by a needs assessment', 'with regional experts', 'and publishes lessons learned'];
-const SYNONYMS: Record<string, string> = { train: 'coach', support: 'assist', strengthen: 'reinforce', build: 'develop', workshops: 'sessions', national: 'domestic' };
+const VERBS = [
+  'train',
+  'support',
+  'strengthen',
+  'equip',
+  'mentor',
+  'assess',
+  'build',
+  'develop',
+  'advise',
+  'coach',
+];
+const FILLER = [
+  'through workshops',
+  'with national partners',
+  'over several phases',
+  'using blended learning',
+  'with a final exercise',
+  'in the capital and regions',
+  'with peer exchanges',
+  'guided by a needs assessment',
+  'with regional experts',
+  'and publishes lessons learned',
+];
+const SYNONYMS: Record<string, string> = {
+  train: 'coach',
+  support: 'assist',
+  strengthen: 'reinforce',
+  build: 'develop',
+  workshops: 'sessions',
+  national: 'domestic',
+};
 
 /** A small, fast, seeded PRNG (mulberry32). */
 export function rng(seed: number): () => number {
@@ -56,7 +175,24 @@ function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)]!;
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 'tu', 'se', 'no', 'vi', 'da', 'ke', 'zu', 'po', 'ri', 'an', 'el', 'or'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ra',
+  'tu',
+  'se',
+  'no',
+  'vi',
+  'da',
+  'ke',
+  'zu',
+  'po',
+  'ri',
+  'an',
+  'el',
+  'or',
+];
 /** Invented proper names (places, partners, systems): what makes real descriptions distinct. */
 function name(random: () => number): string {
   const parts = 2 + Math.floor(random() * 3);
@@ -90,8 +226,10 @@ export function generateInitiatives(n: number, seed = 42): OverlapItem[] {
       continue;
     }
     // Skew: a third of initiatives go to 15 much-served countries.
-    const country = random() < 0.33 ? COUNTRIES[Math.floor(random() * 15)]! : pick(random, COUNTRIES);
-    const countries = random() < 0.15 ? [country, pick(random, COUNTRIES), pick(random, COUNTRIES)] : [country];
+    const country =
+      random() < 0.33 ? COUNTRIES[Math.floor(random() * 15)]! : pick(random, COUNTRIES);
+    const countries =
+      random() < 0.15 ? [country, pick(random, COUNTRIES), pick(random, COUNTRIES)] : [country];
     const theme = pick(random, THEMES);
     const themes = random() < 0.3 ? [theme, pick(random, THEMES)] : [theme];
     const topics = TOPICS[theme]!;

@@ -6,12 +6,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { DUPLICATE_THRESHOLD, OVERLAP_WEIGHTS } from '../src/modules/initiatives/overlap.ts';
-import { crossValidated, quality, scoreLabelledPairs, type LabelledPair } from '../src/modules/initiatives/overlap.quality.ts';
+import {
+  crossValidated,
+  quality,
+  scoreLabelledPairs,
+  type LabelledPair,
+} from '../src/modules/initiatives/overlap.quality.ts';
 import { machineFacts } from './machine.ts';
 
 export async function run(): Promise<string> {
-  const pairs = JSON.parse(readFileSync(new URL('../test/fixtures/overlap-pairs.json', import.meta.url), 'utf8')) as LabelledPair[];
-  const demo = JSON.parse(readFileSync(new URL('../src/modules/initiatives/demo/initiatives.json', import.meta.url), 'utf8')) as Array<{
+  const pairs = JSON.parse(
+    readFileSync(new URL('../test/fixtures/overlap-pairs.json', import.meta.url), 'utf8'),
+  ) as LabelledPair[];
+  const demo = JSON.parse(
+    readFileSync(
+      new URL('../src/modules/initiatives/demo/initiatives.json', import.meta.url),
+      'utf8',
+    ),
+  ) as Array<{
     title: { en: string };
     description: { en: string };
   }>;
@@ -43,7 +55,10 @@ export async function run(): Promise<string> {
     '',
     '| tuned on | threshold | held-out precision | held-out recall |',
     '| --- | ---: | ---: | ---: |',
-    ...crossValidated(scored).map((c) => `| ${c.tunedOn} | ${c.threshold.toFixed(2)} | ${pct(c.heldOut.precision)} | ${pct(c.heldOut.recall)} |`),
+    ...crossValidated(scored).map(
+      (c) =>
+        `| ${c.tunedOn} | ${c.threshold.toFixed(2)} | ${pct(c.heldOut.precision)} | ${pct(c.heldOut.recall)} |`,
+    ),
     '',
     'Flagged pairs that are not duplicates: ' +
       (scored

@@ -22,8 +22,12 @@ interface Run {
 const worker = fileURLToPath(new URL('./overlap-worker.ts', import.meta.url));
 
 function measure(n: number): Run {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', worker, String(n)], { encoding: 'utf8', timeout: 150_000 });
-  if (result.status !== 0) throw new Error(`overlap worker for ${n} failed: ${result.stderr || result.signal}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', worker, String(n)], {
+    encoding: 'utf8',
+    timeout: 150_000,
+  });
+  if (result.status !== 0)
+    throw new Error(`overlap worker for ${n} failed: ${result.stderr || result.signal}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as Run;
 }
 
@@ -37,7 +41,13 @@ export async function run(): Promise<string> {
   const load = loadavg()[0]!;
   for (const [n, times] of plan) {
     const runs = Array.from({ length: times }, () => measure(n));
-    rows.push({ n, ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), runs: times, last: runs[runs.length - 1]! });
+    rows.push({
+      n,
+      ms: median(runs.map((r) => r.ms)),
+      cpuMs: median(runs.map((r) => r.cpuMs)),
+      runs: times,
+      last: runs[runs.length - 1]!,
+    });
   }
   const lines = [
     '## Overlap analysis (bench/overlap.ts)',
@@ -57,6 +67,9 @@ export async function run(): Promise<string> {
     );
   });
   const big = rows[rows.length - 1]!;
-  lines.push('', `100,000 initiatives: ${(big.cpuMs / 1000).toFixed(1)} s of CPU, ${(big.ms / 1000).toFixed(1)} s wall-clock (budget: 60 s).`);
+  lines.push(
+    '',
+    `100,000 initiatives: ${(big.cpuMs / 1000).toFixed(1)} s of CPU, ${(big.ms / 1000).toFixed(1)} s wall-clock (budget: 60 s).`,
+  );
   return lines.join('\n');
 }

@@ -10,7 +10,13 @@ const dir = fileURLToPath(new URL('.', import.meta.url));
 const out = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('-worker.ts') && !f.endsWith('-generator.ts'))
+  .filter(
+    (f) =>
+      f.endsWith('.ts') &&
+      f !== 'run.ts' &&
+      !f.endsWith('-worker.ts') &&
+      !f.endsWith('-generator.ts'),
+  )
   .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.ts$/, '')))
   .sort();
 if (files.length === 0) {
@@ -18,9 +24,15 @@ if (files.length === 0) {
   process.exit(2);
 }
 mkdirSync(fileURLToPath(new URL('../docs/', import.meta.url)), { recursive: true });
-if (!existsSync(out)) writeFileSync(out, '# Benchmarks\n\nSections are appended by `npm run bench`; the newest are at the end.\n');
+if (!existsSync(out))
+  writeFileSync(
+    out,
+    '# Benchmarks\n\nSections are appended by `npm run bench`; the newest are at the end.\n',
+  );
 for (const file of files) {
-  const mod = (await import(pathToFileURL(`${dir}${file}`).href)) as { run?: () => Promise<string> };
+  const mod = (await import(pathToFileURL(`${dir}${file}`).href)) as {
+    run?: () => Promise<string>;
+  };
   if (typeof mod.run !== 'function') continue;
   console.error(`== ${file}`);
   const section = await mod.run();

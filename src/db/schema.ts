@@ -10,7 +10,8 @@ import type { InitiativesTables } from '../modules/initiatives/initiatives.table
 import type { CountriesTables } from '../modules/countries/countries.table.ts';
 
 export interface Database
-  extends PlatformTables,
+  extends
+    PlatformTables,
     ReferenceTables,
     AccountsTables,
     OrganisationsTables,

@@ -22,13 +22,23 @@ describe('records', () => {
     expect(fails('a,b\n1,2,3\n', 'csv')[0]!.path).toMatch(/^\/lines\//);
     expect(fails('{"a":', 'json')[0]!.path).toBe('/');
     expect(fails('[1]', 'json')[0]!.path).toBe('/rows/1');
-    expect(fails('{"a":1}\nnot json\n', 'ndjson')).toEqual([{ path: '/lines/2', message: 'This line is not a JSON object.' }]);
+    expect(fails('{"a":1}\nnot json\n', 'ndjson')).toEqual([
+      { path: '/lines/2', message: 'This line is not a JSON object.' },
+    ]);
   });
   it('guesses formats and writes what it reads', () => {
     expect(guessFormat('x.CSV', '')).toBe('csv');
     expect(guessFormat('x', '<?xml')).toBe('xml');
     expect(guessFormat('x', '[{}]')).toBe('json');
-    const csv = writeRecords([{ a: ['x', 'y'], b: null }], 'csv', [{ name: 'a', value: (r) => r.a }, { name: 'b', value: (r) => r.b }], (r) => r);
+    const csv = writeRecords(
+      [{ a: ['x', 'y'], b: null }],
+      'csv',
+      [
+        { name: 'a', value: (r) => r.a },
+        { name: 'b', value: (r) => r.b },
+      ],
+      (r) => r,
+    );
     expect(readRecords(csv, 'csv')).toEqual([{ a: 'x; y', b: '' }]);
   });
 });

@@ -46,7 +46,8 @@ export function readRecords(content: string, format: RecordFormat): Array<Record
       if (!line.trim()) return;
       try {
         const value = JSON.parse(line) as unknown;
-        if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+          throw new Error('not an object');
         out.push(value as Record<string, unknown>);
       } catch {
         errors.push({ path: `/lines/${index + 1}`, message: 'This line is not a JSON object.' });
@@ -77,7 +78,9 @@ export function readRecords(content: string, format: RecordFormat): Array<Record
   }
   const bad = list.findIndex((v) => !v || typeof v !== 'object' || Array.isArray(v));
   if (bad >= 0) {
-    throw AppError.validation([{ path: `/rows/${bad + 1}`, message: 'Each record must be an object.' }]);
+    throw AppError.validation([
+      { path: `/rows/${bad + 1}`, message: 'Each record must be an object.' },
+    ]);
   }
   return list as Array<Record<string, unknown>>;
 }
@@ -109,6 +112,7 @@ export function writeRecords<T>(
   toJson: (r: T) => unknown,
 ): string {
   if (format === 'csv') return writeCsv(records, columns);
-  if (format === 'ndjson') return records.map((r) => JSON.stringify(toJson(r))).join('\n') + (records.length ? '\n' : '');
+  if (format === 'ndjson')
+    return records.map((r) => JSON.stringify(toJson(r))).join('\n') + (records.length ? '\n' : '');
   return `${JSON.stringify(records.map(toJson), null, 2)}\n`;
 }

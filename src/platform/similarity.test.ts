@@ -16,7 +16,12 @@ import {
 
 describe('tokenize and stem', () => {
   it('drops stop words and punctuation, folds accents and case', () => {
-    expect(tokenize('The CERT of Côte d’Ivoire, and the police!', { stem: false })).toEqual(['cert', 'cote', 'ivoire', 'police']);
+    expect(tokenize('The CERT of Côte d’Ivoire, and the police!', { stem: false })).toEqual([
+      'cert',
+      'cote',
+      'ivoire',
+      'police',
+    ]);
   });
   it('brings word forms together', () => {
     expect(stem('analysing')).toBe(stem('analysis'));
@@ -28,7 +33,9 @@ describe('tokenize and stem', () => {
     expect(stem('cert')).toBe('cert');
   });
   it('adds bigrams on request', () => {
-    expect(tokenize('incident response teams', { bigrams: true })).toContain(`${stem('incident')}_${stem('response')}`);
+    expect(tokenize('incident response teams', { bigrams: true })).toContain(
+      `${stem('incident')}_${stem('response')}`,
+    );
   });
   it('never throws on arbitrary text', () => {
     fc.assert(fc.property(fc.string(), (s) => Array.isArray(tokenize(s))));
@@ -54,7 +61,9 @@ describe('TF-IDF and cosine', () => {
   });
   it('vectorises new text with the fitted vocabulary', () => {
     const v = model.vectorize(tokenize('CERT incident response'));
-    expect(mostSimilar(v, model.vectors, 2).map((r) => r.index)).toEqual(expect.arrayContaining([0, 1]));
+    expect(mostSimilar(v, model.vectors, 2).map((r) => r.index)).toEqual(
+      expect.arrayContaining([0, 1]),
+    );
   });
   it('names the shared terms, heaviest first', () => {
     const terms = sharedTerms(model.vectors[0]!, model.vectors[1]!).map(model.termOf);
@@ -66,19 +75,33 @@ describe('similarPairs', () => {
   it('finds exactly the brute-force pairs inside blocks when nothing is capped', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.constantFrom('cert', 'police', 'law', 'school', 'forensic', 'strategy', 'exercise'), { minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: 25 }),
+        fc.array(
+          fc.array(
+            fc.constantFrom('cert', 'police', 'law', 'school', 'forensic', 'strategy', 'exercise'),
+            { minLength: 1, maxLength: 6 },
+          ),
+          { minLength: 2, maxLength: 25 },
+        ),
         fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 25, maxLength: 25 }),
         (words, groups) => {
           const model = fitTfIdf(words);
-          const blocks = [0, 1, 2].map((g) => words.map((_, i) => i).filter((i) => groups[i] === g));
-          const found = similarPairs(model.vectors, blocks, { threshold: 0.3, probeTerms: 100, maxPostingLength: 1000, maxCandidatesPerItem: 1000 });
+          const blocks = [0, 1, 2].map((g) =>
+            words.map((_, i) => i).filter((i) => groups[i] === g),
+          );
+          const found = similarPairs(model.vectors, blocks, {
+            threshold: 0.3,
+            probeTerms: 100,
+            maxPostingLength: 1000,
+            maxCandidatesPerItem: 1000,
+          });
           const expected: string[] = [];
           for (const block of blocks)
             for (let x = 0; x < block.length; x++)
               for (let y = x + 1; y < block.length; y++) {
                 const i = block[x]!;
                 const j = block[y]!;
-                if (cosine(model.vectors[i]!, model.vectors[j]!) >= 0.3) expected.push(`${Math.min(i, j)}-${Math.max(i, j)}`);
+                if (cosine(model.vectors[i]!, model.vectors[j]!) >= 0.3)
+                  expected.push(`${Math.min(i, j)}-${Math.max(i, j)}`);
               }
           expect(found.map((p) => `${p.i}-${p.j}`).sort()).toEqual([...new Set(expected)].sort());
         },
@@ -88,9 +111,18 @@ describe('similarPairs', () => {
   });
   it('reports a pair found in two blocks once, and honours the veto', () => {
     const model = fitTfIdf([tokenize('cert training'), tokenize('cert training course')]);
-    const pairs = similarPairs(model.vectors, [[0, 1], [1, 0]], { threshold: 0.1 });
+    const pairs = similarPairs(
+      model.vectors,
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      { threshold: 0.1 },
+    );
     expect(pairs).toHaveLength(1);
-    expect(similarPairs(model.vectors, [[0, 1]], { threshold: 0.1, accept: () => false })).toHaveLength(0);
+    expect(
+      similarPairs(model.vectors, [[0, 1]], { threshold: 0.1, accept: () => false }),
+    ).toHaveLength(0);
   });
 });
 

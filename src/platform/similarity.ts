@@ -105,6 +105,7 @@ function cachedStem(word: string): string {
   return s;
 }
 
+// eslint-disable-next-line no-control-regex
 const ASCII_TEXT = /^[\x00-\x7f]*$/;
 
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
@@ -112,7 +113,9 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
   const minLength = options.minLength ?? 2;
   const doStem = options.stem ?? true;
   // Plain ASCII text needs no accent folding (the common case, and the costly step).
-  const folded = ASCII_TEXT.test(text) ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const folded = ASCII_TEXT.test(text)
+    ? text
+    : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   const words = folded.toLowerCase().split(/[^\p{L}\p{N}]+/u);
   const out: string[] = [];
   for (const word of words) {
@@ -190,7 +193,11 @@ export interface TfIdfModel {
   termOf(id: number): string;
 }
 
-function toVector(counts: Map<number, number>, idf: Float64Array, sublinear: boolean): SparseVector {
+function toVector(
+  counts: Map<number, number>,
+  idf: Float64Array,
+  sublinear: boolean,
+): SparseVector {
   const ids = new Uint32Array(counts.size);
   let k = 0;
   for (const id of counts.keys()) ids[k++] = id;
@@ -210,7 +217,10 @@ function toVector(counts: Map<number, number>, idf: Float64Array, sublinear: boo
 }
 
 /** Fits TF-IDF (smoothed idf = ln((1+N)/(1+df)) + 1) on tokenised documents. */
-export function fitTfIdf(documents: readonly (readonly string[])[], options: TfIdfOptions = {}): TfIdfModel {
+export function fitTfIdf(
+  documents: readonly (readonly string[])[],
+  options: TfIdfOptions = {},
+): TfIdfModel {
   const sublinear = options.sublinearTf ?? true;
   const maxShare = options.maxDocumentShare ?? 0.5;
   const vocabulary = new Map<string, number>();
@@ -262,7 +272,9 @@ export function fitTfIdf(documents: readonly (readonly string[])[], options: TfI
     termOf: (id) => terms[id] ?? '',
     vectorize(tokens) {
       // Unseen terms are left out: a model is refitted when its corpus changes.
-      const ids = tokens.map((t) => vocabulary.get(t)).filter((id): id is number => id !== undefined);
+      const ids = tokens
+        .map((t) => vocabulary.get(t))
+        .filter((id): id is number => id !== undefined);
       return toVector(countsOf(ids), idf, sublinear);
     },
   };
@@ -430,7 +442,11 @@ export function minHashSimilarity(a: Uint32Array, b: Uint32Array): number {
  * Locality-sensitive hashing over MinHash signatures: items sharing all `rows` values of any band
  * become candidate pairs (i < j). Pairs with Jaccard s collide with probability 1-(1-s^rows)^bands.
  */
-export function lshCandidates(signatures: readonly Uint32Array[], bands: number, rows: number): Array<[number, number]> {
+export function lshCandidates(
+  signatures: readonly Uint32Array[],
+  bands: number,
+  rows: number,
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   const seen = new Set<string>();
   for (let band = 0; band < bands; band++) {

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, serveTestEnv, watchPage, type ServedEnv } from '../helpers/browser.ts';
+import {
+  axeViolations,
+  launchBrowser,
+  screenshot,
+  serveTestEnv,
+  watchPage,
+  type ServedEnv,
+} from '../helpers/browser.ts';
 import { seedDemo } from '../../src/runtime.ts';
 
 describe('registry pages in Chromium', () => {
@@ -30,7 +37,10 @@ describe('registry pages in Chromium', () => {
     await page.goto(`${env.baseUrl}/initiatives`);
     await page.selectOption('#f-country', 'GH');
     await page.selectOption('#f-theme', 'cybercrime');
-    await Promise.all([page.waitForURL(/country=GH/), page.click('form.facets button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/country=GH/),
+      page.click('form.facets button[type=submit]'),
+    ]);
     const results = page.locator('ul.results > li');
     expect(await results.count()).toBeGreaterThan(0);
     expect(await page.locator('#results-heading').textContent()).toMatch(/initiative/);
@@ -47,12 +57,16 @@ describe('registry pages in Chromium', () => {
     const map = page.locator('svg.world-map');
     expect(await map.getAttribute('role')).toBe('img');
     expect(await map.locator('path').count()).toBeGreaterThan(150);
-    expect(await page.locator('#map-title').textContent()).toMatch(/Ongoing initiatives per country/);
+    expect(await page.locator('#map-title').textContent()).toMatch(
+      /Ongoing initiatives per country/,
+    );
     // Kenya is shaded and named in its tooltip; the heat table carries the same figure.
     const kenyaTitle = await map.locator('path > title', { hasText: /^Kenya:/ }).textContent();
     const figure = Number(/(\d+) ongoing/.exec(kenyaTitle ?? '')?.[1]);
     expect(figure).toBeGreaterThan(0);
-    const row = page.locator('table.heat tbody tr', { has: page.locator('th', { hasText: /^Kenya$/ }) });
+    const row = page.locator('table.heat tbody tr', {
+      has: page.locator('th', { hasText: /^Kenya$/ }),
+    });
     expect(Number(await row.locator('td').last().textContent())).toBe(figure);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'registry-coverage');

@@ -28,20 +28,24 @@ function report(kind: string, r: ImportReport): void {
   console.log(
     `${kind}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped.`,
   );
-  for (const s of r.skipped) for (const e of s.errors) console.log(`  skipped ${e.path}: ${e.message}`);
+  for (const s of r.skipped)
+    for (const e of s.errors) console.log(`  skipped ${e.path}: ${e.message}`);
 }
 
 function formatOf(file: string, content: string, allowXml: boolean): RecordFormat | 'xml' {
   const format = guessFormat(file, content);
   if (!format || (format === 'xml' && !allowXml)) {
-    throw new UsageError(`Cannot tell the format of ${file}: use a .csv, .json or .ndjson${allowXml ? ' or IATI .xml' : ''} file.`);
+    throw new UsageError(
+      `Cannot tell the format of ${file}: use a .csv, .json or .ndjson${allowXml ? ' or IATI .xml' : ''} file.`,
+    );
   }
   return format;
 }
 
 export const importInitiativesCommand: Command = {
   name: 'import initiatives',
-  summary: 'Import initiatives from CSV, JSON, NDJSON or IATI 2.03 XML (all rows checked; nothing written if any is bad unless --skip-invalid; re-import updates)',
+  summary:
+    'Import initiatives from CSV, JSON, NDJSON or IATI 2.03 XML (all rows checked; nothing written if any is bad unless --skip-invalid; re-import updates)',
   usage: 'commons import initiatives FILE [--skip-invalid]',
   async run(argv) {
     const { values, positionals } = parse(argv, { 'skip-invalid': { type: 'boolean' } }, true);
@@ -52,7 +56,10 @@ export const importInitiativesCommand: Command = {
     return withRuntime(async ({ deps }) => {
       const ctx = systemContext(deps);
       const options = { skipInvalid: values['skip-invalid'] ?? false };
-      const r = format === 'xml' ? await importIati(ctx, content, options) : await importInitiatives(ctx, readRecords(content, format), options);
+      const r =
+        format === 'xml'
+          ? await importIati(ctx, content, options)
+          : await importInitiatives(ctx, readRecords(content, format), options);
       report('Initiatives', r);
       return EXIT.ok;
     });
@@ -61,7 +68,8 @@ export const importInitiativesCommand: Command = {
 
 export const importOrganisationsCommand: Command = {
   name: 'import organisations',
-  summary: 'Import organisations from CSV, JSON or NDJSON (all rows checked; re-import by slug updates)',
+  summary:
+    'Import organisations from CSV, JSON or NDJSON (all rows checked; re-import by slug updates)',
   usage: 'commons import organisations FILE [--skip-invalid]',
   async run(argv) {
     const { values, positionals } = parse(argv, { 'skip-invalid': { type: 'boolean' } }, true);
@@ -82,7 +90,8 @@ export const importOrganisationsCommand: Command = {
 function exportFormat(value: string | undefined, allowIati: boolean): RecordFormat | 'iati' {
   const format = value ?? 'csv';
   const allowed = ['csv', 'json', 'ndjson', ...(allowIati ? ['iati'] : [])];
-  if (!allowed.includes(format)) throw new UsageError(`Unknown format "${format}": use ${allowed.join(', ')}.`);
+  if (!allowed.includes(format))
+    throw new UsageError(`Unknown format "${format}": use ${allowed.join(', ')}.`);
   return format as RecordFormat | 'iati';
 }
 
@@ -95,7 +104,11 @@ export const exportInitiativesCommand: Command = {
     const format = exportFormat(values.format, true);
     return withRuntime(async ({ deps }) => {
       const ctx = systemContext(deps);
-      process.stdout.write(format === 'iati' ? await exportIati(ctx) : serialiseInitiatives(await exportInitiatives(ctx), format));
+      process.stdout.write(
+        format === 'iati'
+          ? await exportIati(ctx)
+          : serialiseInitiatives(await exportInitiatives(ctx), format),
+      );
       return EXIT.ok;
     });
   },
@@ -109,7 +122,9 @@ export const exportOrganisationsCommand: Command = {
     const { values } = parse(argv, { format: { type: 'string' } });
     const format = exportFormat(values.format, false) as RecordFormat;
     return withRuntime(async ({ deps }) => {
-      process.stdout.write(serialiseOrganisations(await exportOrganisations(systemContext(deps)), format));
+      process.stdout.write(
+        serialiseOrganisations(await exportOrganisations(systemContext(deps)), format),
+      );
       return EXIT.ok;
     });
   },

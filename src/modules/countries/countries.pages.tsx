@@ -3,12 +3,23 @@ import type { VNode } from 'preact';
 import { Type } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
 import { dropEmptyQuery } from '../../platform/http/query.ts';
-import { ErrorSummary, PostForm, errorsByField, type FormErrors } from '../../web/components/form.tsx';
+import {
+  ErrorSummary,
+  PostForm,
+  errorsByField,
+  type FormErrors,
+} from '../../web/components/form.tsx';
 import { JsonLd } from '../../web/components/island.tsx';
 import { ListOf, Query, problems } from '../../platform/http/schemas.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import { countryName, languageName, regions } from '../reference/index.ts';
-import { InitiativeSummary, RegistryNav, listText, themeLabel, type Initiative } from '../initiatives/index.ts';
+import {
+  InitiativeSummary,
+  RegistryNav,
+  listText,
+  themeLabel,
+  type Initiative,
+} from '../initiatives/index.ts';
 import {
   canEditProfile,
   compareProfiles,
@@ -60,19 +71,31 @@ function InitiativeList(props: { items: Initiative[]; more: string }): VNode {
       </ul>
       {props.items.length > SHOWN ? (
         <p>
-          <a href={view.href(props.more)}>{t('countries.profile.more', { count: props.items.length - SHOWN })}</a>
+          <a href={view.href(props.more)}>
+            {t('countries.profile.more', { count: props.items.length - SHOWN })}
+          </a>
         </p>
       ) : null}
     </>
   );
 }
 
-function ProfilePage(props: { p: CountryProfile; regionNames: Map<string, string>; canEdit: boolean; sections: Array<{ id: string; node: VNode | null }>; notice: string | null }): VNode {
+function ProfilePage(props: {
+  p: CountryProfile;
+  regionNames: Map<string, string>;
+  canEdit: boolean;
+  sections: Array<{ id: string; node: VNode | null }>;
+  notice: string | null;
+}): VNode {
   const view = useView();
   const { t } = view;
   const { country, entries } = props.p;
   const name = countryName(country.iso2, view.locale, country.name);
-  const flags = [country.ldc ? t('countries.profile.ldc') : null, country.lldc ? t('countries.profile.lldc') : null, country.sids ? t('countries.profile.sids') : null].filter((x): x is string => !!x);
+  const flags = [
+    country.ldc ? t('countries.profile.ldc') : null,
+    country.lldc ? t('countries.profile.lldc') : null,
+    country.sids ? t('countries.profile.sids') : null,
+  ].filter((x): x is string => !!x);
   const catalogue = new URLSearchParams();
   for (const l of country.languages) catalogue.append('language', l);
   return (
@@ -87,7 +110,12 @@ function ProfilePage(props: { p: CountryProfile; regionNames: Map<string, string
       <h1>{name}</h1>
       <dl class="facts">
         <dt>{t('countries.profile.region')}</dt>
-        <dd>{[country.intermediateRegion, country.subRegion, country.region].filter((r): r is string => !!r).map((r) => props.regionNames.get(r) ?? r).join(', ')}</dd>
+        <dd>
+          {[country.intermediateRegion, country.subRegion, country.region]
+            .filter((r): r is string => !!r)
+            .map((r) => props.regionNames.get(r) ?? r)
+            .join(', ')}
+        </dd>
         {country.unGroup ? (
           <>
             <dt>{t('countries.profile.unGroup')}</dt>
@@ -103,13 +131,21 @@ function ProfilePage(props: { p: CountryProfile; regionNames: Map<string, string
         {country.languages.length ? (
           <>
             <dt>{t('countries.profile.languages')}</dt>
-            <dd>{listText(country.languages.map((l) => languageName(l, view.locale)), view.locale)}</dd>
+            <dd>
+              {listText(
+                country.languages.map((l) => languageName(l, view.locale)),
+                view.locale,
+              )}
+            </dd>
           </>
         ) : null}
       </dl>
       {props.canEdit ? (
         <p>
-          <a class="button secondary" href={view.href(`/countries/${country.iso2.toLowerCase()}/edit`)}>
+          <a
+            class="button secondary"
+            href={view.href(`/countries/${country.iso2.toLowerCase()}/edit`)}
+          >
             {t('countries.profile.edit')}
           </a>
         </p>
@@ -133,7 +169,9 @@ function ProfilePage(props: { p: CountryProfile; regionNames: Map<string, string
           <ul class="columns">
             {props.p.memberships.map((o) => (
               <li key={o.id}>
-                <a href={view.href(`/organisations/${o.slug}`)}>{o.acronym ? `${o.name} (${o.acronym})` : o.name}</a>
+                <a href={view.href(`/organisations/${o.slug}`)}>
+                  {o.acronym ? `${o.name} (${o.acronym})` : o.name}
+                </a>
               </li>
             ))}
           </ul>
@@ -155,7 +193,12 @@ function ProfilePage(props: { p: CountryProfile; regionNames: Map<string, string
           <ul>
             {props.p.needs.map((n) => (
               <li key={n.id}>
-                <a href={view.href(`/needs/${n.slug}`)}>{n.title}</a> — {listText(n.themes.map((c) => themeLabel(t, c)), view.locale)} ({t(`initiatives.needs.statuses.${n.status}`)})
+                <a href={view.href(`/needs/${n.slug}`)}>{n.title}</a> —{' '}
+                {listText(
+                  n.themes.map((c) => themeLabel(t, c)),
+                  view.locale,
+                )}{' '}
+                ({t(`initiatives.needs.statuses.${n.status}`)})
               </li>
             ))}
           </ul>
@@ -169,7 +212,12 @@ function ProfilePage(props: { p: CountryProfile; regionNames: Map<string, string
           <h2 id="resources-heading">{t('countries.profile.resources')}</h2>
           <p>
             <a href={`${view.href('/catalogue')}?${catalogue.toString()}`}>
-              {t('countries.profile.resourcesLink', { languages: listText(country.languages.map((l) => languageName(l, view.locale)), view.locale) })}
+              {t('countries.profile.resourcesLink', {
+                languages: listText(
+                  country.languages.map((l) => languageName(l, view.locale)),
+                  view.locale,
+                ),
+              })}
             </a>
           </p>
         </section>
@@ -203,7 +251,12 @@ function ListPage(props: { list: Awaited<ReturnType<typeof listProfiles>> }): VN
       <RegistryNav />
       <h1>{t('countries.title')}</h1>
       <p class="lead">{t('countries.intro')}</p>
-      <form method="get" action={view.href('/countries/compare')} class="search-inline" aria-labelledby="compare-heading">
+      <form
+        method="get"
+        action={view.href('/countries/compare')}
+        class="search-inline"
+        aria-labelledby="compare-heading"
+      >
         <h2 id="compare-heading">{t('countries.list.compare')}</h2>
         <p class="hint">{t('countries.list.compareHint')}</p>
         {select('c1', t('countries.list.first'))}
@@ -219,7 +272,10 @@ function ListPage(props: { list: Awaited<ReturnType<typeof listProfiles>> }): VN
               <span class="as-of">
                 {' '}
                 ({t('countries.list.fields', { count: x.fields })}
-                {x.latest ? `, ${t('countries.list.updated', { date: view.formatDate(x.latest) })}` : ''})
+                {x.latest
+                  ? `, ${t('countries.list.updated', { date: view.formatDate(x.latest) })}`
+                  : ''}
+                )
               </span>
             ) : null}
           </li>
@@ -250,7 +306,9 @@ function ComparePage(props: { profiles: CountryProfile[] }): VNode {
             </tr>
           </thead>
           <tbody>
-            {PROFILE_FIELDS.filter((f) => props.profiles.some((p) => p.entries.some((e) => e.field === f))).map((f) => (
+            {PROFILE_FIELDS.filter((f) =>
+              props.profiles.some((p) => p.entries.some((e) => e.field === f)),
+            ).map((f) => (
               <tr key={f}>
                 <th scope="row">{t(`countries.field.${f}`)}</th>
                 {props.profiles.map((p) => (
@@ -263,7 +321,9 @@ function ComparePage(props: { profiles: CountryProfile[] }): VNode {
             <tr>
               <th scope="row">{t('countries.profile.memberships')}</th>
               {props.profiles.map((p) => (
-                <td key={p.country.iso2}>{p.memberships.map((o) => o.acronym ?? o.name).join(', ') || '—'}</td>
+                <td key={p.country.iso2}>
+                  {p.memberships.map((o) => o.acronym ?? o.name).join(', ') || '—'}
+                </td>
               ))}
             </tr>
             <tr>
@@ -310,7 +370,12 @@ function EditPage(props: { p: CountryProfile; values: EditValues; errors: FormEr
             {(['', '-source', '-asOf'] as const).map((suffix) => {
               const key = `${f}${suffix}`;
               const error = props.errors[key];
-              const label = suffix === '' ? t(`countries.field.${f}`) : suffix === '-source' ? t('countries.edit.source') : t('countries.edit.asOf');
+              const label =
+                suffix === ''
+                  ? t(`countries.field.${f}`)
+                  : suffix === '-source'
+                    ? t('countries.edit.source')
+                    : t('countries.edit.asOf');
               return (
                 <div key={key} class={error ? 'field has-error' : 'field'}>
                   <label for={`field-${key}`}>{label}</label>
@@ -320,11 +385,22 @@ function EditPage(props: { p: CountryProfile; values: EditValues; errors: FormEr
                     </p>
                   ) : null}
                   {suffix === '' ? (
-                    <textarea id={`field-${key}`} name={key} rows={3} aria-describedby={error ? `error-${key}` : undefined}>
+                    <textarea
+                      id={`field-${key}`}
+                      name={key}
+                      rows={3}
+                      aria-describedby={error ? `error-${key}` : undefined}
+                    >
                       {props.values[key] ?? ''}
                     </textarea>
                   ) : (
-                    <input id={`field-${key}`} name={key} type={suffix === '-asOf' ? 'date' : 'url'} value={props.values[key] ?? ''} aria-describedby={error ? `error-${key}` : undefined} />
+                    <input
+                      id={`field-${key}`}
+                      name={key}
+                      type={suffix === '-asOf' ? 'date' : 'url'}
+                      value={props.values[key] ?? ''}
+                      aria-describedby={error ? `error-${key}` : undefined}
+                    />
                   )}
                 </div>
               );
@@ -347,7 +423,12 @@ function valuesOf(p: CountryProfile): EditValues {
   return out;
 }
 
-async function renderProfile(request: FastifyRequest, reply: FastifyReply, iso2: string, notice: string | null) {
+async function renderProfile(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  iso2: string,
+  notice: string | null,
+) {
   const ctx = request.ctx;
   const p = await getProfile(ctx, iso2);
   const [regionList, editable, sections] = await Promise.all([
@@ -363,8 +444,18 @@ async function renderProfile(request: FastifyRequest, reply: FastifyReply, iso2:
   return sendPage(
     request,
     reply,
-    { title: countryName(p.country.iso2, request.locale, p.country.name), description: request.t('countries.intro'), canonical: `/countries/${p.country.iso2.toLowerCase()}` },
-    <ProfilePage p={p} regionNames={new Map(regionList.map((r) => [r.slug, r.name]))} canEdit={editable} sections={sections} notice={notice} />,
+    {
+      title: countryName(p.country.iso2, request.locale, p.country.name),
+      description: request.t('countries.intro'),
+      canonical: `/countries/${p.country.iso2.toLowerCase()}`,
+    },
+    <ProfilePage
+      p={p}
+      regionNames={new Map(regionList.map((r) => [r.slug, r.name]))}
+      canEdit={editable}
+      sections={sections}
+      notice={notice}
+    />,
   );
 }
 
@@ -386,9 +477,24 @@ const ProfileSchema = Type.Object({
   sids: Type.Boolean(),
   languages: Type.Array(Type.String()),
   fields: Type.Array(EntrySchema),
-  memberships: Type.Array(Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String(), acronym: Type.Union([Type.String(), Type.Null()]) })),
+  memberships: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      slug: Type.String(),
+      name: Type.String(),
+      acronym: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
   initiatives: Type.Object({ received: Type.Array(Ref), delivered: Type.Array(Ref) }),
-  needs: Type.Array(Type.Object({ id: Type.String(), slug: Type.String(), title: Type.String(), status: Type.String(), themes: Type.Array(Type.String()) })),
+  needs: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      slug: Type.String(),
+      title: Type.String(),
+      status: Type.String(),
+      themes: Type.Array(Type.String()),
+    }),
+  ),
 });
 
 function profileApi(p: CountryProfile) {
@@ -403,68 +509,147 @@ function profileApi(p: CountryProfile) {
     lldc: p.country.lldc,
     sids: p.country.sids,
     languages: p.country.languages,
-    fields: p.entries.map((e) => ({ field: e.field, value: e.value, sourceUrl: e.sourceUrl, asOf: e.asOf })),
-    memberships: p.memberships.map((o) => ({ id: o.id, slug: o.slug, name: o.name, acronym: o.acronym })),
+    fields: p.entries.map((e) => ({
+      field: e.field,
+      value: e.value,
+      sourceUrl: e.sourceUrl,
+      asOf: e.asOf,
+    })),
+    memberships: p.memberships.map((o) => ({
+      id: o.id,
+      slug: o.slug,
+      name: o.name,
+      acronym: o.acronym,
+    })),
     initiatives: { received: p.received.map(ref), delivered: p.delivered.map(ref) },
-    needs: p.needs.map((n) => ({ id: n.id, slug: n.slug, title: n.title, status: n.status, themes: n.themes })),
+    needs: p.needs.map((n) => ({
+      id: n.id,
+      slug: n.slug,
+      title: n.title,
+      status: n.status,
+      themes: n.themes,
+    })),
   };
 }
 
 export async function countriesRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/countries', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const list = await listProfiles(request.ctx);
-    return sendPage(request, reply, { title: request.t('countries.title'), description: request.t('countries.intro') }, <ListPage list={list} />);
-  });
+  app.get(
+    '/countries',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const list = await listProfiles(request.ctx);
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('countries.title'), description: request.t('countries.intro') },
+        <ListPage list={list} />,
+      );
+    },
+  );
 
   app.get(
     '/countries/compare',
     {
       preValidation: dropEmptyQuery,
       config: { page: true },
-      schema: { hide: true, querystring: Query({ c: Type.Optional(Type.Array(Type.String({ maxLength: 2 }), { maxItems: 3 })) }) },
+      schema: {
+        hide: true,
+        querystring: Query({
+          c: Type.Optional(Type.Array(Type.String({ maxLength: 2 }), { maxItems: 3 })),
+        }),
+      },
     },
     async (request, reply) => {
-      const profiles = await compareProfiles(request.ctx, (request.query as { c?: string[] }).c ?? []);
-      const names = profiles.map((p) => countryName(p.country.iso2, request.locale, p.country.name));
-      return sendPage(request, reply, { title: request.t('countries.compare.title', { countries: names.join(', ') }) }, <ComparePage profiles={profiles} />);
+      const profiles = await compareProfiles(
+        request.ctx,
+        (request.query as { c?: string[] }).c ?? [],
+      );
+      const names = profiles.map((p) =>
+        countryName(p.country.iso2, request.locale, p.country.name),
+      );
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('countries.compare.title', { countries: names.join(', ') }) },
+        <ComparePage profiles={profiles} />,
+      );
     },
   );
 
   app.get(
     '/countries/:iso2',
-    { config: { page: true }, schema: { hide: true, params: IsoParams, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 10 })) }) } },
+    {
+      config: { page: true },
+      schema: {
+        hide: true,
+        params: IsoParams,
+        querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 10 })) }),
+      },
+    },
     async (request, reply) =>
-      renderProfile(request, reply, (request.params as { iso2: string }).iso2, (request.query as { done?: string }).done === 'saved' ? request.t('countries.edit.saved') : null),
+      renderProfile(
+        request,
+        reply,
+        (request.params as { iso2: string }).iso2,
+        (request.query as { done?: string }).done === 'saved'
+          ? request.t('countries.edit.saved')
+          : null,
+      ),
   );
 
-  app.get('/countries/:iso2/edit', { config: { page: true }, schema: { hide: true, params: IsoParams } }, async (request, reply) => {
-    const p = await getProfile(request.ctx, (request.params as { iso2: string }).iso2);
-    if (!(await canEditProfile(request.ctx, p.country.iso2))) {
-      throw request.actor.userId ? AppError.forbidden() : new AppError('unauthenticated', request.t('errors.title.unauthenticated'));
-    }
-    return sendPage(request, reply, { title: request.t('countries.edit.title', { country: p.country.name }) }, <EditPage p={p} values={valuesOf(p)} errors={{}} />);
-  });
-
-  app.post('/countries/:iso2/edit', { config: { page: true }, schema: { hide: true, params: IsoParams } }, async (request, reply) => {
-    const iso2 = (request.params as { iso2: string }).iso2;
-    const values = (request.body ?? {}) as EditValues;
-    const input: Partial<Record<ProfileField, { value?: string; sourceUrl?: string; asOf?: string }>> = {};
-    for (const f of PROFILE_FIELDS) {
-      const value = values[f];
-      if (value === undefined) continue;
-      input[f] = { value, sourceUrl: values[`${f}-source`], asOf: values[`${f}-asOf`] };
-    }
-    try {
-      const p = await updateProfile(request.ctx, iso2, input);
-      return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}/countries/${p.country.iso2.toLowerCase()}?done=saved`, 303);
-    } catch (error) {
-      if (isAppError(error) && error.code === 'validation') {
-        const p = await getProfile(request.ctx, iso2);
-        return sendPage(request, reply, { title: request.t('countries.edit.title', { country: p.country.name }), status: 422 }, <EditPage p={p} values={values} errors={errorsByField(error.errors)} />);
+  app.get(
+    '/countries/:iso2/edit',
+    { config: { page: true }, schema: { hide: true, params: IsoParams } },
+    async (request, reply) => {
+      const p = await getProfile(request.ctx, (request.params as { iso2: string }).iso2);
+      if (!(await canEditProfile(request.ctx, p.country.iso2))) {
+        throw request.actor.userId
+          ? AppError.forbidden()
+          : new AppError('unauthenticated', request.t('errors.title.unauthenticated'));
       }
-      throw error;
-    }
-  });
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('countries.edit.title', { country: p.country.name }) },
+        <EditPage p={p} values={valuesOf(p)} errors={{}} />,
+      );
+    },
+  );
+
+  app.post(
+    '/countries/:iso2/edit',
+    { config: { page: true }, schema: { hide: true, params: IsoParams } },
+    async (request, reply) => {
+      const iso2 = (request.params as { iso2: string }).iso2;
+      const values = (request.body ?? {}) as EditValues;
+      const input: Partial<
+        Record<ProfileField, { value?: string; sourceUrl?: string; asOf?: string }>
+      > = {};
+      for (const f of PROFILE_FIELDS) {
+        const value = values[f];
+        if (value === undefined) continue;
+        input[f] = { value, sourceUrl: values[`${f}-source`], asOf: values[`${f}-asOf`] };
+      }
+      try {
+        const p = await updateProfile(request.ctx, iso2, input);
+        return reply.redirect(
+          `${request.localeInPath ? `/${request.locale}` : ''}/countries/${p.country.iso2.toLowerCase()}?done=saved`,
+          303,
+        );
+      } catch (error) {
+        if (isAppError(error) && error.code === 'validation') {
+          const p = await getProfile(request.ctx, iso2);
+          return sendPage(
+            request,
+            reply,
+            { title: request.t('countries.edit.title', { country: p.country.name }), status: 422 },
+            <EditPage p={p} values={values} errors={errorsByField(error.errors)} />,
+          );
+        }
+        throw error;
+      }
+    },
+  );
 
   app.get(
     '/api/v1/countries',
@@ -474,12 +659,24 @@ export async function countriesRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Countries with the number of profile entries and the date of the latest',
         querystring: Query({}),
         response: {
-          200: ListOf(Type.Object({ iso2: Type.String(), name: Type.String(), fields: Type.Integer(), latest: Type.Union([Type.String(), Type.Null()]) })),
+          200: ListOf(
+            Type.Object({
+              iso2: Type.String(),
+              name: Type.String(),
+              fields: Type.Integer(),
+              latest: Type.Union([Type.String(), Type.Null()]),
+            }),
+          ),
         },
       },
     },
     async (request) => {
-      const items = (await listProfiles(request.ctx)).map((x) => ({ iso2: x.country.iso2, name: x.country.name, fields: x.fields, latest: x.latest }));
+      const items = (await listProfiles(request.ctx)).map((x) => ({
+        iso2: x.country.iso2,
+        name: x.country.name,
+        fields: x.fields,
+        latest: x.latest,
+      }));
       return { items, total: items.length, page: 1, pageSize: items.length };
     },
   );
@@ -489,11 +686,13 @@ export async function countriesRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['countries'],
-        summary: 'A country profile: dated fields, memberships, initiatives received and delivered, needs',
+        summary:
+          'A country profile: dated fields, memberships, initiatives received and delivered, needs',
         params: IsoParams,
         response: { 200: ProfileSchema, ...problems(404) },
       },
     },
-    async (request) => profileApi(await getProfile(request.ctx, (request.params as { iso2: string }).iso2)),
+    async (request) =>
+      profileApi(await getProfile(request.ctx, (request.params as { iso2: string }).iso2)),
   );
 }

@@ -12,14 +12,27 @@ export function fieldsOf(db: Db, countries: readonly string[]) {
 export function profileCounts(db: Db) {
   return db
     .selectFrom('country_profile_fields')
-    .select(['country', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('as_of').as('latest')])
+    .select([
+      'country',
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.max('as_of').as('latest'),
+    ])
     .groupBy('country')
     .execute();
 }
 
 export async function upsertField(
   db: Db,
-  row: { country: string; field: string; value: string; source_url: string | null; as_of: string; updated_by: string | null; is_demo: boolean; updated_at: Date },
+  row: {
+    country: string;
+    field: string;
+    value: string;
+    source_url: string | null;
+    as_of: string;
+    updated_by: string | null;
+    is_demo: boolean;
+    updated_at: Date;
+  },
 ) {
   await db
     .insertInto('country_profile_fields')
@@ -38,5 +51,9 @@ export async function upsertField(
 }
 
 export function deleteField(db: Db, country: string, field: string) {
-  return db.deleteFrom('country_profile_fields').where('country', '=', country).where('field', '=', field).execute();
+  return db
+    .deleteFrom('country_profile_fields')
+    .where('country', '=', country)
+    .where('field', '=', field)
+    .execute();
 }

@@ -5,9 +5,20 @@ import { recordAudit } from '../../platform/audit.ts';
 import { authorize, isAllowed } from '../accounts/index.ts';
 import { countries, country as referenceCountry, type Country } from '../reference/index.ts';
 import { listOrganisations, membershipsOf, type Organisation } from '../organisations/index.ts';
-import { initiativesOfCountry, needsOfCountry, type Initiative, type Need } from '../initiatives/index.ts';
+import {
+  initiativesOfCountry,
+  needsOfCountry,
+  type Initiative,
+  type Need,
+} from '../initiatives/index.ts';
 import * as repo from './countries.repository.ts';
-import { isProfileField, normaliseEntry, PROFILE_FIELDS, type ProfileEntry, type ProfileField } from './countries.ts';
+import {
+  isProfileField,
+  normaliseEntry,
+  PROFILE_FIELDS,
+  type ProfileEntry,
+  type ProfileField,
+} from './countries.ts';
 
 export interface CountryProfile {
   country: Country;
@@ -23,10 +34,17 @@ function entriesFrom(rows: Awaited<ReturnType<typeof repo.fieldsOf>>): Map<strin
   for (const r of rows) {
     if (!isProfileField(r.field)) continue;
     const list = map.get(r.country.trim()) ?? [];
-    list.push({ field: r.field, value: r.value, sourceUrl: r.source_url, asOf: r.as_of, isDemo: r.is_demo });
+    list.push({
+      field: r.field,
+      value: r.value,
+      sourceUrl: r.source_url,
+      asOf: r.as_of,
+      isDemo: r.is_demo,
+    });
     map.set(r.country.trim(), list);
   }
-  for (const list of map.values()) list.sort((a, b) => PROFILE_FIELDS.indexOf(a.field) - PROFILE_FIELDS.indexOf(b.field));
+  for (const list of map.values())
+    list.sort((a, b) => PROFILE_FIELDS.indexOf(a.field) - PROFILE_FIELDS.indexOf(b.field));
   return map;
 }
 
@@ -51,31 +69,54 @@ export async function getProfile(ctx: ServiceContext, iso2: string): Promise<Cou
 }
 
 /** Two or three countries side by side. */
-export async function compareProfiles(ctx: ServiceContext, codes: readonly string[]): Promise<CountryProfile[]> {
+export async function compareProfiles(
+  ctx: ServiceContext,
+  codes: readonly string[],
+): Promise<CountryProfile[]> {
   const unique = [...new Set(codes.map((c) => c.trim().toUpperCase()).filter(Boolean))];
   if (unique.length < 2 || unique.length > 3) {
-    throw AppError.validation([{ path: '/c', message: 'Choose two or three different countries.' }]);
+    throw AppError.validation([
+      { path: '/c', message: 'Choose two or three different countries.' },
+    ]);
   }
   const known = new Set((await countries(ctx)).map((c) => c.iso2));
   const unknown = unique.filter((c) => !known.has(c));
-  if (unknown.length) throw AppError.validation([{ path: '/c', message: `Unknown country code: ${unknown.join(', ')}.` }]);
+  if (unknown.length)
+    throw AppError.validation([
+      { path: '/c', message: `Unknown country code: ${unknown.join(', ')}.` },
+    ]);
   return Promise.all(unique.map((c) => getProfile(ctx, c)));
 }
 
 /** Countries with how many profile fields they have and when they were last updated. */
 export async function listProfiles(ctx: ServiceContext) {
   const [list, counts] = await Promise.all([countries(ctx), repo.profileCounts(ctx.readDb)]);
-  const byCountry = new Map(counts.map((c) => [c.country.trim(), { fields: Number(c.n), latest: c.latest as string | null }]));
+  const byCountry = new Map(
+    counts.map((c) => [
+      c.country.trim(),
+      { fields: Number(c.n), latest: c.latest as string | null },
+    ]),
+  );
   return list
     .filter((c) => c.unMember || byCountry.has(c.iso2))
-    .map((c) => ({ country: c, fields: byCountry.get(c.iso2)?.fields ?? 0, latest: byCountry.get(c.iso2)?.latest ?? null }));
+    .map((c) => ({
+      country: c,
+      fields: byCountry.get(c.iso2)?.fields ?? 0,
+      latest: byCountry.get(c.iso2)?.latest ?? null,
+    }));
 }
 
 /** Editors, or a focal point of one of the country's government organisations, may edit. */
 async function mayEdit(ctx: ServiceContext, iso2: string): Promise<boolean> {
   if (isAllowed(ctx, 'country.edit')) return true;
-  const governments = await listOrganisations(ctx, { country: iso2, stakeholderGroup: 'government', pageSize: 100 });
-  return governments.items.some((o) => isAllowed(ctx, 'country.edit', { type: 'organisation', id: o.id }));
+  const governments = await listOrganisations(ctx, {
+    country: iso2,
+    stakeholderGroup: 'government',
+    pageSize: 100,
+  });
+  return governments.items.some((o) =>
+    isAllowed(ctx, 'country.edit', { type: 'organisation', id: o.id }),
+  );
 }
 
 export async function canEditProfile(ctx: ServiceContext, iso2: string): Promise<boolean> {
@@ -96,7 +137,12 @@ export async function updateProfile(
   if (!(await mayEdit(ctx, country.iso2))) throw AppError.forbidden();
   const today = ctx.clock.now().toISOString().slice(0, 10);
   const errors: FieldError[] = [];
-  const clean: Array<{ field: ProfileField; value: string; sourceUrl: string | null; asOf: string }> = [];
+  const clean: Array<{
+    field: ProfileField;
+    value: string;
+    sourceUrl: string | null;
+    asOf: string;
+  }> = [];
   for (const [field, raw] of Object.entries(input)) {
     if (!isProfileField(field)) {
       errors.push({ path: `/${field}`, message: `Unknown field "${field}".` });
@@ -121,7 +167,13 @@ export async function updateProfile(
         }
         continue;
       }
-      if (old && old.value === entry.value && old.sourceUrl === entry.sourceUrl && old.asOf === entry.asOf) continue;
+      if (
+        old &&
+        old.value === entry.value &&
+        old.sourceUrl === entry.sourceUrl &&
+        old.asOf === entry.asOf
+      )
+        continue;
       await repo.upsertField(trx, {
         country: country.iso2,
         field: entry.field,

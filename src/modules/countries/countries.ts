@@ -35,23 +35,33 @@ export function normaliseEntry(
   raw: { value?: unknown; sourceUrl?: unknown; asOf?: unknown },
   today: string,
   field: string,
-): { value: { value: string; sourceUrl: string | null; asOf: string } | null; errors: FieldError[] } {
+): {
+  value: { value: string; sourceUrl: string | null; asOf: string } | null;
+  errors: FieldError[];
+} {
   const errors: FieldError[] = [];
   const value = String(raw.value ?? '').trim();
-  if (value.length > 4000) errors.push({ path: `/${field}`, message: 'Use at most 4,000 characters.' });
+  if (value.length > 4000)
+    errors.push({ path: `/${field}`, message: 'Use at most 4,000 characters.' });
   const sourceUrl = String(raw.sourceUrl ?? '').trim() || null;
   if (sourceUrl) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = ['http:', 'https:'].includes(new URL(sourceUrl).protocol);
     } catch {
       ok = false;
     }
-    if (!ok) errors.push({ path: `/${field}-source`, message: 'Give a web address starting with https://.' });
+    if (!ok)
+      errors.push({
+        path: `/${field}-source`,
+        message: 'Give a web address starting with https://.',
+      });
   }
   const asOf = String(raw.asOf ?? '').trim() || today;
-  if (!DATE.test(asOf) || Number.isNaN(Date.parse(asOf))) errors.push({ path: `/${field}-asOf`, message: 'Write the date as YYYY-MM-DD.' });
-  else if (asOf > today) errors.push({ path: `/${field}-asOf`, message: 'The date cannot be in the future.' });
+  if (!DATE.test(asOf) || Number.isNaN(Date.parse(asOf)))
+    errors.push({ path: `/${field}-asOf`, message: 'Write the date as YYYY-MM-DD.' });
+  else if (asOf > today)
+    errors.push({ path: `/${field}-asOf`, message: 'The date cannot be in the future.' });
   if (errors.length) return { value: null, errors };
   return { value: { value, sourceUrl, asOf }, errors };
 }

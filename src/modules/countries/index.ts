@@ -3,7 +3,13 @@ import { countriesRoutes } from './countries.pages.tsx';
 import { seedDemoProfiles } from './countries.service.ts';
 
 export * from './countries.ts';
-export { getProfile, compareProfiles, listProfiles, updateProfile, type CountryProfile } from './countries.service.ts';
+export {
+  getProfile,
+  compareProfiles,
+  listProfiles,
+  updateProfile,
+  type CountryProfile,
+} from './countries.service.ts';
 export { addCountrySection, type CountrySection } from './countries.sections.ts';
 
 export const countriesModule: ModuleDefinition = {

@@ -27,11 +27,19 @@ let shapes: Shape[] | null = null;
 export function worldShapes(): Shape[] {
   if (shapes) return shapes;
   const require = createRequire(import.meta.url);
-  const topology = JSON.parse(readFileSync(require.resolve('world-atlas/countries-110m.json'), 'utf8')) as Topology<{
+  const topology = JSON.parse(
+    readFileSync(require.resolve('world-atlas/countries-110m.json'), 'utf8'),
+  ) as Topology<{
     countries: GeometryCollection<{ name: string }>;
   }>;
-  const collection = feature(topology, topology.objects.countries) as unknown as FeatureCollection<Geometry, { name: string }>;
-  const land = { ...collection, features: collection.features.filter((f) => f.properties.name !== 'Antarctica') };
+  const collection = feature(topology, topology.objects.countries) as unknown as FeatureCollection<
+    Geometry,
+    { name: string }
+  >;
+  const land = {
+    ...collection,
+    features: collection.features.filter((f) => f.properties.name !== 'Antarctica'),
+  };
   const projection = geoEqualEarth().fitSize([WIDTH, HEIGHT], land);
   const path = geoPath(projection).digits(1);
   shapes = land.features

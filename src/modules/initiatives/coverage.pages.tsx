@@ -25,7 +25,12 @@ function CoveragePage(props: { c: Coverage; countryList: Country[] }): VNode {
   const view = useView();
   const { t } = view;
   const c = props.c;
-  const byM49 = new Map(props.countryList.map((k) => [k.m49, { iso2: k.iso2, name: countryName(k.iso2, view.locale, k.name) }]));
+  const byM49 = new Map(
+    props.countryList.map((k) => [
+      k.m49,
+      { iso2: k.iso2, name: countryName(k.iso2, view.locale, k.name) },
+    ]),
+  );
   const themeSuffix = c.theme ? ` — ${themeLabel(t, c.theme)}` : '';
   const csvQuery = new URLSearchParams(view.query).toString();
   const rows = [...c.rows].sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
@@ -85,16 +90,27 @@ function CoveragePage(props: { c: Coverage; countryList: Country[] }): VNode {
       <section aria-labelledby="table-heading">
         <h2 id="table-heading">{t('initiatives.coverage.table')}</h2>
         <p>
-          <a href={`${view.href('/coverage.csv')}${csvQuery ? `?${csvQuery}` : ''}`}>{t('initiatives.coverage.csv')}</a>
+          <a href={`${view.href('/coverage.csv')}${csvQuery ? `?${csvQuery}` : ''}`}>
+            {t('initiatives.coverage.csv')}
+          </a>
         </p>
         <div class="table-scroll">
           <table class="heat">
             <caption>
-              {t('initiatives.coverage.tableCaption', { by: c.by === 'country' ? t('initiatives.coverage.byCountry') : t('initiatives.coverage.byRegion') })}
+              {t('initiatives.coverage.tableCaption', {
+                by:
+                  c.by === 'country'
+                    ? t('initiatives.coverage.byCountry')
+                    : t('initiatives.coverage.byRegion'),
+              })}
             </caption>
             <thead>
               <tr>
-                <th scope="col">{c.by === 'country' ? t('initiatives.coverage.byCountry') : t('initiatives.coverage.byRegion')}</th>
+                <th scope="col">
+                  {c.by === 'country'
+                    ? t('initiatives.coverage.byCountry')
+                    : t('initiatives.coverage.byRegion')}
+                </th>
                 {c.themes.map((theme) => (
                   <th scope="col" key={theme}>
                     {themeLabel(t, theme)}
@@ -108,7 +124,9 @@ function CoveragePage(props: { c: Coverage; countryList: Country[] }): VNode {
                 <tr key={row.key}>
                   <th scope="row">
                     {c.by === 'country' ? (
-                      <a href={view.href(`/countries/${row.key.toLowerCase()}`)}>{placeName(c, row.key, row.name, view.locale)}</a>
+                      <a href={view.href(`/countries/${row.key.toLowerCase()}`)}>
+                        {placeName(c, row.key, row.name, view.locale)}
+                      </a>
                     ) : (
                       <a href={view.href(`/initiatives?region=${row.key}`)}>{row.name}</a>
                     )}
@@ -136,13 +154,18 @@ function CoveragePage(props: { c: Coverage; countryList: Country[] }): VNode {
           <ul>
             {c.gaps.needs.map((g) => (
               <li key={`${g.slug}-${g.theme}`}>
-                <a href={view.href(`/countries/${g.country.toLowerCase()}`)}>{countryName(g.country, view.locale)}</a> — {themeLabel(t, g.theme)} (
+                <a href={view.href(`/countries/${g.country.toLowerCase()}`)}>
+                  {countryName(g.country, view.locale)}
+                </a>{' '}
+                — {themeLabel(t, g.theme)} (
                 <a href={view.href(`/needs/${g.slug}`)}>{t('initiatives.coverage.gapNeed')}</a>)
               </li>
             ))}
             {priorityEmpty.map((g) => (
               <li key={g.iso2}>
-                <a href={view.href(`/countries/${g.iso2.toLowerCase()}`)}>{countryName(g.iso2, view.locale)}</a>
+                <a href={view.href(`/countries/${g.iso2.toLowerCase()}`)}>
+                  {countryName(g.iso2, view.locale)}
+                </a>
               </li>
             ))}
           </ul>
@@ -158,7 +181,13 @@ function CoveragePage(props: { c: Coverage; countryList: Country[] }): VNode {
           <ul>
             {c.hotspots.map((h) => (
               <li key={`${h.key}-${h.theme}`}>
-                <a href={view.href(c.by === 'country' ? `/overlaps?country=${h.key}&theme=${h.theme}` : `/initiatives?region=${h.key}&theme=${h.theme}`)}>
+                <a
+                  href={view.href(
+                    c.by === 'country'
+                      ? `/overlaps?country=${h.key}&theme=${h.theme}`
+                      : `/initiatives?region=${h.key}&theme=${h.theme}`,
+                  )}
+                >
                   {placeName(c, h.key, h.name, view.locale)} — {themeLabel(t, h.theme)}
                 </a>
                 : {h.n}
@@ -194,49 +223,93 @@ export const CoverageResponse = Type.Object({
   date: Type.String(),
   themes: Type.Array(Type.String()),
   items: Type.Array(
-    Type.Object({ key: Type.String(), name: Type.String(), counts: Type.Record(Type.String(), Type.Integer()), total: Type.Integer() }),
+    Type.Object({
+      key: Type.String(),
+      name: Type.String(),
+      counts: Type.Record(Type.String(), Type.Integer()),
+      total: Type.Integer(),
+    }),
   ),
   total: Type.Integer(),
   page: Type.Integer(),
   pageSize: Type.Integer(),
   gaps: Type.Object({
-    needs: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), country: Type.String(), theme: Type.String() })),
+    needs: Type.Array(
+      Type.Object({
+        slug: Type.String(),
+        title: Type.String(),
+        country: Type.String(),
+        theme: Type.String(),
+      }),
+    ),
     countries: Type.Array(Type.Object({ iso2: Type.String(), priority: Type.Boolean() })),
   }),
-  hotspots: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), theme: Type.String(), n: Type.Integer() })),
+  hotspots: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      name: Type.String(),
+      theme: Type.String(),
+      n: Type.Integer(),
+    }),
+  ),
 });
 
 export async function coveragePages(app: FastifyInstance): Promise<void> {
-  app.get('/coverage', { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: CoverageQuery } }, async (request, reply) => {
-    const [c, countryList] = await Promise.all([coverage(request.ctx, request.query as never), countries(request.ctx)]);
-    return sendPage(
-      request,
-      reply,
-      { title: request.t('initiatives.coverage.title'), description: request.t('initiatives.coverage.mapDescription') },
-      <CoveragePage c={c} countryList={countryList} />,
-    );
-  });
+  app.get(
+    '/coverage',
+    {
+      preValidation: dropEmptyQuery,
+      config: { page: true },
+      schema: { hide: true, querystring: CoverageQuery },
+    },
+    async (request, reply) => {
+      const [c, countryList] = await Promise.all([
+        coverage(request.ctx, request.query as never),
+        countries(request.ctx),
+      ]);
+      return sendPage(
+        request,
+        reply,
+        {
+          title: request.t('initiatives.coverage.title'),
+          description: request.t('initiatives.coverage.mapDescription'),
+        },
+        <CoveragePage c={c} countryList={countryList} />,
+      );
+    },
+  );
 
-  app.get('/coverage.csv', { preValidation: dropEmptyQuery, schema: { hide: true, querystring: CoverageQuery } }, async (request, reply) => {
-    const c = await coverage(request.ctx, request.query as never);
-    const csv = writeCsv(c.rows, [
-      { name: c.by, value: (r) => r.key },
-      { name: 'name', value: (r) => r.name },
-      ...c.themes.map((theme) => ({ name: theme, value: (r: (typeof c.rows)[number]) => r.counts[theme] ?? 0 })),
-      { name: 'total', value: (r) => r.total },
-    ]);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="coverage-${c.by}${c.theme ? `-${c.theme}` : ''}-${c.day}.csv"`)
-      .send(csv);
-  });
+  app.get(
+    '/coverage.csv',
+    { preValidation: dropEmptyQuery, schema: { hide: true, querystring: CoverageQuery } },
+    async (request, reply) => {
+      const c = await coverage(request.ctx, request.query as never);
+      const csv = writeCsv(c.rows, [
+        { name: c.by, value: (r) => r.key },
+        { name: 'name', value: (r) => r.name },
+        ...c.themes.map((theme) => ({
+          name: theme,
+          value: (r: (typeof c.rows)[number]) => r.counts[theme] ?? 0,
+        })),
+        { name: 'total', value: (r) => r.total },
+      ]);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="coverage-${c.by}${c.theme ? `-${c.theme}` : ''}-${c.day}.csv"`,
+        )
+        .send(csv);
+    },
+  );
 
   app.get(
     '/api/v1/coverage',
     {
       schema: {
         tags: ['initiatives'],
-        summary: 'Ongoing published initiatives today by country or region and theme, with gaps and hotspots',
+        summary:
+          'Ongoing published initiatives today by country or region and theme, with gaps and hotspots',
         querystring: CoverageQuery,
         response: { 200: CoverageResponse },
       },

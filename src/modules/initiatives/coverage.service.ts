@@ -44,7 +44,11 @@ export async function coverage(ctx: ServiceContext, query: CoverageQuery = {}): 
     needsRepo.openNeedCells(ctx.readDb),
   ]);
   const countryTotals = new Map(countryTotalsRows.map((r) => [r.key.trim(), Number(r.n)]));
-  const countryCellList = countryCells.map((c) => ({ key: c.key.trim(), theme: c.theme, n: Number(c.n) }));
+  const countryCellList = countryCells.map((c) => ({
+    key: c.key.trim(),
+    theme: c.theme,
+    n: Number(c.n),
+  }));
   let rows: CoverageRow[];
   if (by === 'country') {
     rows = matrix(
@@ -69,7 +73,12 @@ export async function coverage(ctx: ServiceContext, query: CoverageQuery = {}): 
   }
   const covered = new Set(countryCellList.filter((c) => c.n > 0).map((c) => `${c.key}|${c.theme}`));
   const needGaps = needCells
-    .filter((n) => n.country && (!theme || n.theme === theme) && !covered.has(`${n.country.trim()}|${n.theme}`))
+    .filter(
+      (n) =>
+        n.country &&
+        (!theme || n.theme === theme) &&
+        !covered.has(`${n.country.trim()}|${n.theme}`),
+    )
     .map((n) => ({ slug: n.slug, title: n.title, country: n.country!.trim(), theme: n.theme }));
   const emptyCountries = countryList
     .filter((c) => c.unMember && !countryTotals.get(c.iso2))

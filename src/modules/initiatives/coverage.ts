@@ -57,6 +57,7 @@ export function matrix(
 export function hotspots(rows: readonly CoverageRow[], min = HOTSPOT_MIN) {
   const out: Array<{ key: string; name: string; theme: string; n: number }> = [];
   for (const row of rows)
-    for (const [theme, n] of Object.entries(row.counts)) if (n >= min) out.push({ key: row.key, name: row.name, theme, n });
+    for (const [theme, n] of Object.entries(row.counts))
+      if (n >= min) out.push({ key: row.key, name: row.name, theme, n });
   return out.sort((a, b) => b.n - a.n || a.name.localeCompare(b.name));
 }

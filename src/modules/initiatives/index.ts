@@ -30,7 +30,12 @@ export { serialiseInitiatives } from './initiatives.csv.ts';
 export { analyseOverlaps, listOverlaps, decideOverlap } from './overlap.service.ts';
 export { exportIati, importIati, validateIati } from './iati/iati.service.ts';
 export { coverage } from './coverage.service.ts';
-export { needsOfCountry, postNeed, addNeedSuggestionSource, type NeedSuggestionSource } from './needs.service.ts';
+export {
+  needsOfCountry,
+  postNeed,
+  addNeedSuggestionSource,
+  type NeedSuggestionSource,
+} from './needs.service.ts';
 export { InitiativeSummary, RegistryNav } from './initiatives.pages.tsx';
 export { themeLabel, listText } from './labels.ts';
 

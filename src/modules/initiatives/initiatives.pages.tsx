@@ -50,8 +50,14 @@ export function RegistryNav(): VNode {
     ['/needs', 'initiatives.nav.needs'],
     ['/countries', 'initiatives.nav.countries'],
   ];
-  if (can(view.actor, 'registry.submit') || view.actor.grants.some((g) => g.role === 'organisation-rep')) {
-    items.push(['/initiatives/new', 'initiatives.nav.register'], ['/initiatives/review', 'initiatives.nav.review']);
+  if (
+    can(view.actor, 'registry.submit') ||
+    view.actor.grants.some((g) => g.role === 'organisation-rep')
+  ) {
+    items.push(
+      ['/initiatives/new', 'initiatives.nav.register'],
+      ['/initiatives/review', 'initiatives.nav.review'],
+    );
   }
   return (
     <nav class="subnav" aria-label={t('initiatives.nav.label')}>
@@ -68,7 +74,12 @@ export function RegistryNav(): VNode {
   );
 }
 
-function Select(props: { name: string; label: string; value?: string; options: Array<{ value: string; label: string }> }): VNode {
+function Select(props: {
+  name: string;
+  label: string;
+  value?: string;
+  options: Array<{ value: string; label: string }>;
+}): VNode {
   const { t } = useView();
   return (
     <div class="field">
@@ -103,10 +114,25 @@ export function InitiativeSummary(props: { item: Initiative }): VNode {
       </h3>
       <ul class="meta">
         <li>{t(`initiatives.status.${i.status}`)}</li>
-        {i.startsOn || i.endsOn ? <li>{[i.startsOn?.slice(0, 4), i.endsOn?.slice(0, 4)].filter(Boolean).join('–')}</li> : null}
+        {i.startsOn || i.endsOn ? (
+          <li>{[i.startsOn?.slice(0, 4), i.endsOn?.slice(0, 4)].filter(Boolean).join('–')}</li>
+        ) : null}
         {implementers.length ? <li>{listText(implementers, view.locale)}</li> : null}
-        {i.countries.length ? <li>{listText(i.countries.slice(0, 6).map((c) => countryName(c, view.locale)), view.locale)}{i.countries.length > 6 ? '…' : ''}</li> : null}
-        <li>{listText(i.themes.map((c) => themeLabel(t, c)), view.locale)}</li>
+        {i.countries.length ? (
+          <li>
+            {listText(
+              i.countries.slice(0, 6).map((c) => countryName(c, view.locale)),
+              view.locale,
+            )}
+            {i.countries.length > 6 ? '…' : ''}
+          </li>
+        ) : null}
+        <li>
+          {listText(
+            i.themes.map((c) => themeLabel(t, c)),
+            view.locale,
+          )}
+        </li>
       </ul>
     </li>
   );
@@ -131,18 +157,52 @@ function ListPage(props: {
       <h1>{t('initiatives.title')}</h1>
       <p class="lead">{t('initiatives.intro')}</p>
       <div class="layout-with-aside">
-        <form method="get" action={view.href('/initiatives')} class="facets" role="search" aria-label={t('initiatives.search.label')}>
+        <form
+          method="get"
+          action={view.href('/initiatives')}
+          class="facets"
+          role="search"
+          aria-label={t('initiatives.search.label')}
+        >
           <div class="field">
             <label for="f-q">{t('initiatives.search.q')}</label>
             <input id="f-q" type="search" name="q" value={q.q ?? ''} />
           </div>
-          <Select name="theme" label={t('initiatives.search.theme')} value={q.theme?.[0]} options={TAXONOMIES.theme.map((x) => ({ value: x.code, label: themeLabel(t, x.code) }))} />
-          <Select name="country" label={t('initiatives.search.country')} value={q.country?.[0]?.toUpperCase()} options={countryOptions(props.countryList, view.locale)} />
-          <Select name="region" label={t('initiatives.search.region')} value={q.region?.[0]} options={props.regionList.map((r) => ({ value: r.slug, label: r.name }))} />
-          <Select name="status" label={t('initiatives.search.status')} value={q.status?.[0]} options={ACTIVITY_STATUSES.map((s) => ({ value: s, label: t(`initiatives.status.${s}`) }))} />
+          <Select
+            name="theme"
+            label={t('initiatives.search.theme')}
+            value={q.theme?.[0]}
+            options={TAXONOMIES.theme.map((x) => ({ value: x.code, label: themeLabel(t, x.code) }))}
+          />
+          <Select
+            name="country"
+            label={t('initiatives.search.country')}
+            value={q.country?.[0]?.toUpperCase()}
+            options={countryOptions(props.countryList, view.locale)}
+          />
+          <Select
+            name="region"
+            label={t('initiatives.search.region')}
+            value={q.region?.[0]}
+            options={props.regionList.map((r) => ({ value: r.slug, label: r.name }))}
+          />
+          <Select
+            name="status"
+            label={t('initiatives.search.status')}
+            value={q.status?.[0]}
+            options={ACTIVITY_STATUSES.map((s) => ({
+              value: s,
+              label: t(`initiatives.status.${s}`),
+            }))}
+          />
           <div class="field">
             <label for="f-organisation">{t('initiatives.search.organisation')}</label>
-            <input id="f-organisation" type="text" name="organisation" value={q.organisation ?? ''} />
+            <input
+              id="f-organisation"
+              type="text"
+              name="organisation"
+              value={q.organisation ?? ''}
+            />
           </div>
           <div class="field">
             <label for="f-from">{t('initiatives.search.from')}</label>
@@ -155,26 +215,45 @@ function ListPage(props: {
           <button type="submit">{t('initiatives.search.submit')}</button>
         </form>
         <section aria-labelledby="results-heading">
-          <h2 id="results-heading">{t('initiatives.search.results', { count: props.result.total })}</h2>
+          <h2 id="results-heading">
+            {t('initiatives.search.results', { count: props.result.total })}
+          </h2>
           <p>
             {t('initiatives.search.export')}:{' '}
-            <a href={`/api/v1/initiatives/export.csv${suffix}`}>{t('initiatives.search.exportCsv')}</a> ·{' '}
-            <a href={`/api/v1/initiatives/export.json${suffix}`}>{t('initiatives.search.exportJson')}</a> ·{' '}
-            <a href={`/api/v1/initiatives/export.xml${suffix}`}>{t('initiatives.search.exportIati')}</a>
+            <a href={`/api/v1/initiatives/export.csv${suffix}`}>
+              {t('initiatives.search.exportCsv')}
+            </a>{' '}
+            ·{' '}
+            <a href={`/api/v1/initiatives/export.json${suffix}`}>
+              {t('initiatives.search.exportJson')}
+            </a>{' '}
+            ·{' '}
+            <a href={`/api/v1/initiatives/export.xml${suffix}`}>
+              {t('initiatives.search.exportIati')}
+            </a>
           </p>
           <ul class="results">
             {props.result.items.map((i) => (
               <InitiativeSummary key={i.id} item={i} />
             ))}
           </ul>
-          <Pagination page={props.result.page} pageSize={props.result.pageSize} total={props.result.total} />
+          <Pagination
+            page={props.result.page}
+            pageSize={props.result.pageSize}
+            total={props.result.total}
+          />
         </section>
       </div>
     </>
   );
 }
 
-export function OverlapList(props: { items: OverlapView[]; from?: string; decide?: boolean; returnTo?: string }): VNode {
+export function OverlapList(props: {
+  items: OverlapView[];
+  from?: string;
+  decide?: boolean;
+  returnTo?: string;
+}): VNode {
   const view = useView();
   const { t } = view;
   return (
@@ -193,9 +272,12 @@ export function OverlapList(props: { items: OverlapView[]; from?: string; decide
             </h3>
             <p class="meta">
               <span>
-                {t('initiatives.overlap.score')}: {view.formatNumber(o.score, { maximumFractionDigits: 2 })}
+                {t('initiatives.overlap.score')}:{' '}
+                {view.formatNumber(o.score, { maximumFractionDigits: 2 })}
               </span>
-              {o.likelyDuplicate ? <strong class="tag warn">{t('initiatives.overlap.likelyDuplicate')}</strong> : null}
+              {o.likelyDuplicate ? (
+                <strong class="tag warn">{t('initiatives.overlap.likelyDuplicate')}</strong>
+              ) : null}
               {o.decision ? (
                 <span class="tag">{t(`initiatives.overlap.decisions.${o.decision}`)}</span>
               ) : null}
@@ -213,13 +295,25 @@ export function OverlapList(props: { items: OverlapView[]; from?: string; decide
                   <legend>{t('initiatives.overlap.decision')}</legend>
                   {(['duplicate', 'complementary', 'unrelated'] as const).map((d) => (
                     <label key={d} class="checkbox">
-                      <input type="radio" name="decision" value={d} checked={o.decision === d} required />{' '}
+                      <input
+                        type="radio"
+                        name="decision"
+                        value={d}
+                        checked={o.decision === d}
+                        required
+                      />{' '}
                       {t(`initiatives.overlap.decisions.${d}`)}
                     </label>
                   ))}
                 </fieldset>
                 <label for={`note-${o.id}`}>{t('initiatives.overlap.decisionNote')}</label>
-                <input id={`note-${o.id}`} type="text" name="note" maxLength={2000} value={o.decisionNote ?? ''} />
+                <input
+                  id={`note-${o.id}`}
+                  type="text"
+                  name="note"
+                  maxLength={2000}
+                  value={o.decisionNote ?? ''}
+                />
                 <button type="submit" class="secondary">
                   {t('initiatives.overlap.decide')}
                 </button>
@@ -263,7 +357,9 @@ function Facts(props: { i: Initiative; regionNames: ReadonlyMap<string, string> 
             {i.countries.map((c, k) => (
               <span key={c}>
                 {k > 0 ? ', ' : ''}
-                <a href={view.href(`/countries/${c.toLowerCase()}`)}>{countryName(c, view.locale)}</a>
+                <a href={view.href(`/countries/${c.toLowerCase()}`)}>
+                  {countryName(c, view.locale)}
+                </a>
               </span>
             ))}
           </dd>
@@ -272,15 +368,30 @@ function Facts(props: { i: Initiative; regionNames: ReadonlyMap<string, string> 
       {i.regions.length ? (
         <>
           <dt>{t('initiatives.detail.regions')}</dt>
-          <dd>{listText(i.regions.map((r) => props.regionNames.get(r) ?? r), view.locale)}</dd>
+          <dd>
+            {listText(
+              i.regions.map((r) => props.regionNames.get(r) ?? r),
+              view.locale,
+            )}
+          </dd>
         </>
       ) : null}
       <dt>{t('initiatives.detail.themes')}</dt>
-      <dd>{listText(i.themes.map((c) => themeLabel(t, c)), view.locale)}</dd>
+      <dd>
+        {listText(
+          i.themes.map((c) => themeLabel(t, c)),
+          view.locale,
+        )}
+      </dd>
       {i.cmm.length ? (
         <>
           <dt>{t('initiatives.detail.cmm')}</dt>
-          <dd>{listText(i.cmm.map((c) => t(`initiatives.cmm.${c}`)), view.locale)}</dd>
+          <dd>
+            {listText(
+              i.cmm.map((c) => t(`initiatives.cmm.${c}`)),
+              view.locale,
+            )}
+          </dd>
         </>
       ) : null}
       {i.startsOn || i.endsOn ? (
@@ -288,7 +399,10 @@ function Facts(props: { i: Initiative; regionNames: ReadonlyMap<string, string> 
           <dt>{t('initiatives.detail.dates')}</dt>
           <dd>
             {i.startsOn && i.endsOn
-              ? t('initiatives.detail.period', { from: view.formatDate(i.startsOn), to: view.formatDate(i.endsOn) })
+              ? t('initiatives.detail.period', {
+                  from: view.formatDate(i.startsOn),
+                  to: view.formatDate(i.endsOn),
+                })
               : i.startsOn
                 ? t('initiatives.detail.since', { from: view.formatDate(i.startsOn) })
                 : t('initiatives.detail.until', { to: view.formatDate(i.endsOn) })}
@@ -298,14 +412,25 @@ function Facts(props: { i: Initiative; regionNames: ReadonlyMap<string, string> 
       {i.budget !== null && i.currency ? (
         <>
           <dt>{t('initiatives.detail.budget')}</dt>
-          <dd>{view.formatNumber(i.budget, { style: 'currency', currency: i.currency, maximumFractionDigits: 0 })}</dd>
+          <dd>
+            {view.formatNumber(i.budget, {
+              style: 'currency',
+              currency: i.currency,
+              maximumFractionDigits: 0,
+            })}
+          </dd>
         </>
       ) : null}
     </dl>
   );
 }
 
-function WorkflowActions(props: { i: Initiative; canEdit: boolean; review: boolean; mine: boolean }): VNode | null {
+function WorkflowActions(props: {
+  i: Initiative;
+  canEdit: boolean;
+  review: boolean;
+  mine: boolean;
+}): VNode | null {
   const view = useView();
   const { t } = view;
   const i = props.i;
@@ -346,7 +471,16 @@ function WorkflowActions(props: { i: Initiative; canEdit: boolean; review: boole
   );
 }
 
-function DetailPage(props: { i: Initiative; regionNames: ReadonlyMap<string, string>; overlaps: OverlapView[]; notice: string | null; canEdit: boolean; review: boolean; mine: boolean; decide: boolean }): VNode {
+function DetailPage(props: {
+  i: Initiative;
+  regionNames: ReadonlyMap<string, string>;
+  overlaps: OverlapView[];
+  notice: string | null;
+  canEdit: boolean;
+  review: boolean;
+  mine: boolean;
+  decide: boolean;
+}): VNode {
   const view = useView();
   const { t } = view;
   const i = props.i;
@@ -361,7 +495,9 @@ function DetailPage(props: { i: Initiative; regionNames: ReadonlyMap<string, str
           url: `${view.baseUrl}/initiatives/${i.slug}`,
           ...(i.startsOn ? { startDate: i.startsOn } : {}),
           ...(i.endsOn ? { endDate: i.endsOn } : {}),
-          funder: i.participants.filter((p) => p.role === 'funding').map((p) => ({ '@type': 'Organization', name: p.name })),
+          funder: i.participants
+            .filter((p) => p.role === 'funding')
+            .map((p) => ({ '@type': 'Organization', name: p.name })),
         }}
       />
       {props.notice ? (
@@ -370,7 +506,9 @@ function DetailPage(props: { i: Initiative; regionNames: ReadonlyMap<string, str
         </div>
       ) : null}
       <h1 lang={i.language}>{i.title}</h1>
-      {i.workflow !== 'published' ? <p class="tag">{t(`initiatives.workflow.${i.workflow}`)}</p> : null}
+      {i.workflow !== 'published' ? (
+        <p class="tag">{t(`initiatives.workflow.${i.workflow}`)}</p>
+      ) : null}
       {i.reviewNote && i.workflow === 'returned' ? (
         <div class="notice warn">
           <h2>{t('initiatives.detail.reviewNote')}</h2>
@@ -419,7 +557,12 @@ function DetailPage(props: { i: Initiative; regionNames: ReadonlyMap<string, str
         <h2 id="overlaps-heading">{t('initiatives.detail.overlaps')}</h2>
         <p>{t('initiatives.detail.overlapsIntro')}</p>
         {props.overlaps.length ? (
-          <OverlapList items={props.overlaps} from={i.id} decide={props.decide} returnTo={`/initiatives/${i.slug}`} />
+          <OverlapList
+            items={props.overlaps}
+            from={i.id}
+            decide={props.decide}
+            returnTo={`/initiatives/${i.slug}`}
+          />
         ) : (
           <p>{t('initiatives.detail.noOverlaps')}</p>
         )}
@@ -436,7 +579,15 @@ interface FormValues {
   [key: string]: string | string[] | undefined;
 }
 
-function MultiSelect(props: { name: string; label: string; hint?: string; values: readonly string[]; options: Array<{ value: string; label: string }>; errors: FormErrors; size?: number }): VNode {
+function MultiSelect(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  values: readonly string[];
+  options: Array<{ value: string; label: string }>;
+  errors: FormErrors;
+  size?: number;
+}): VNode {
   const error = props.errors[props.name];
   return (
     <div class={error ? 'field has-error' : 'field'}>
@@ -457,7 +608,11 @@ function MultiSelect(props: { name: string; label: string; hint?: string; values
         multiple
         size={props.size ?? 6}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={[props.hint ? `hint-${props.name}` : '', error ? `error-${props.name}` : ''].filter(Boolean).join(' ') || undefined}
+        aria-describedby={
+          [props.hint ? `hint-${props.name}` : '', error ? `error-${props.name}` : '']
+            .filter(Boolean)
+            .join(' ') || undefined
+        }
       >
         {props.options.map((o) => (
           <option key={o.value} value={o.value} selected={props.values.includes(o.value)}>
@@ -534,38 +689,158 @@ function FormPage(props: {
   const view = useView();
   const { t } = view;
   const v = props.values;
-  const orgOptions = props.organisations.map((o) => ({ value: o.slug, label: o.acronym ? `${o.name} (${o.acronym})` : o.name }));
+  const orgOptions = props.organisations.map((o) => ({
+    value: o.slug,
+    label: o.acronym ? `${o.name} (${o.acronym})` : o.name,
+  }));
   const action = props.editing ? `/initiatives/${props.editing.slug}/edit` : '/initiatives/new';
   return (
     <>
       <RegistryNav />
-      <h1>{props.editing ? t('initiatives.form.editTitle', { title: props.editing.title }) : t('initiatives.form.newTitle')}</h1>
+      <h1>
+        {props.editing
+          ? t('initiatives.form.editTitle', { title: props.editing.title })
+          : t('initiatives.form.newTitle')}
+      </h1>
       <p>{t('initiatives.form.intro')}</p>
       <ErrorSummary errors={props.errors} />
       <PostForm action={action}>
-        <TextField name="title" label={t('initiatives.form.title')} value={one(v.title)} errors={props.errors} required maxLength={300} />
-        <TextArea name="description" label={t('initiatives.form.description')} hint={t('initiatives.form.descriptionHint')} value={one(v.description)} errors={props.errors} required rows={8} />
+        <TextField
+          name="title"
+          label={t('initiatives.form.title')}
+          value={one(v.title)}
+          errors={props.errors}
+          required
+          maxLength={300}
+        />
+        <TextArea
+          name="description"
+          label={t('initiatives.form.description')}
+          hint={t('initiatives.form.descriptionHint')}
+          value={one(v.description)}
+          errors={props.errors}
+          required
+          rows={8}
+        />
         <SelectField
           name="language"
           label={t('initiatives.form.language')}
           value={one(v.language) || 'en'}
           errors={props.errors}
-          options={['en', 'fr', 'es', 'ar', 'ru', 'zh', 'pt'].map((code) => ({ value: code, label: new Intl.DisplayNames([view.locale], { type: 'language' }).of(code) ?? code }))}
+          options={['en', 'fr', 'es', 'ar', 'ru', 'zh', 'pt'].map((code) => ({
+            value: code,
+            label: new Intl.DisplayNames([view.locale], { type: 'language' }).of(code) ?? code,
+          }))}
         />
-        <MultiSelect name="implementers" label={t('initiatives.form.implementers')} hint={t('initiatives.form.organisationsHint')} values={list(v.implementers)} options={orgOptions} errors={props.errors} />
-        <MultiSelect name="funders" label={t('initiatives.form.funders')} hint={t('initiatives.form.organisationsHint')} values={list(v.funders)} options={orgOptions} errors={props.errors} />
-        <MultiSelect name="partners" label={t('initiatives.form.partners')} hint={t('initiatives.form.organisationsHint')} values={list(v.partners)} options={orgOptions} errors={props.errors} />
-        <MultiSelect name="countries" label={t('initiatives.form.countries')} hint={t('initiatives.form.organisationsHint')} values={list(v.countries)} options={countryOptions(props.countryList, view.locale)} errors={props.errors} size={8} />
-        <MultiSelect name="regions" label={t('initiatives.form.regions')} values={list(v.regions)} options={props.regionList.map((r) => ({ value: r.slug, label: r.name }))} errors={props.errors} />
-        <CheckboxGroup name="themes" label={t('initiatives.form.themes')} values={list(v.themes)} errors={props.errors} options={TAXONOMIES.theme.map((x) => ({ value: x.code, label: themeLabel(t, x.code) }))} />
-        <CheckboxGroup name="cmm" label={t('initiatives.form.cmm')} values={list(v.cmm)} errors={props.errors} options={TAXONOMIES.cmmDimension.map((x) => ({ value: x.code, label: t(`initiatives.cmm.${x.code}`) }))} />
-        <TextField name="startsOn" type="date" label={t('initiatives.form.startsOn')} value={one(v.startsOn)} errors={props.errors} />
-        <TextField name="endsOn" type="date" label={t('initiatives.form.endsOn')} value={one(v.endsOn)} errors={props.errors} />
-        <SelectField name="status" label={t('initiatives.form.status')} value={one(v.status) || 'implementation'} errors={props.errors} options={ACTIVITY_STATUSES.map((s) => ({ value: s, label: t(`initiatives.status.${s}`) }))} />
-        <TextField name="budget" label={t('initiatives.form.budget')} value={one(v.budget)} errors={props.errors} inputMode="decimal" />
-        <TextField name="currency" label={t('initiatives.form.currency')} value={one(v.currency)} errors={props.errors} maxLength={3} />
-        <TextArea name="outputs" label={t('initiatives.form.outputs')} value={one(v.outputs)} errors={props.errors} rows={4} />
-        <TextArea name="links" label={t('initiatives.form.links')} value={one(v.links)} errors={props.errors} rows={3} />
+        <MultiSelect
+          name="implementers"
+          label={t('initiatives.form.implementers')}
+          hint={t('initiatives.form.organisationsHint')}
+          values={list(v.implementers)}
+          options={orgOptions}
+          errors={props.errors}
+        />
+        <MultiSelect
+          name="funders"
+          label={t('initiatives.form.funders')}
+          hint={t('initiatives.form.organisationsHint')}
+          values={list(v.funders)}
+          options={orgOptions}
+          errors={props.errors}
+        />
+        <MultiSelect
+          name="partners"
+          label={t('initiatives.form.partners')}
+          hint={t('initiatives.form.organisationsHint')}
+          values={list(v.partners)}
+          options={orgOptions}
+          errors={props.errors}
+        />
+        <MultiSelect
+          name="countries"
+          label={t('initiatives.form.countries')}
+          hint={t('initiatives.form.organisationsHint')}
+          values={list(v.countries)}
+          options={countryOptions(props.countryList, view.locale)}
+          errors={props.errors}
+          size={8}
+        />
+        <MultiSelect
+          name="regions"
+          label={t('initiatives.form.regions')}
+          values={list(v.regions)}
+          options={props.regionList.map((r) => ({ value: r.slug, label: r.name }))}
+          errors={props.errors}
+        />
+        <CheckboxGroup
+          name="themes"
+          label={t('initiatives.form.themes')}
+          values={list(v.themes)}
+          errors={props.errors}
+          options={TAXONOMIES.theme.map((x) => ({ value: x.code, label: themeLabel(t, x.code) }))}
+        />
+        <CheckboxGroup
+          name="cmm"
+          label={t('initiatives.form.cmm')}
+          values={list(v.cmm)}
+          errors={props.errors}
+          options={TAXONOMIES.cmmDimension.map((x) => ({
+            value: x.code,
+            label: t(`initiatives.cmm.${x.code}`),
+          }))}
+        />
+        <TextField
+          name="startsOn"
+          type="date"
+          label={t('initiatives.form.startsOn')}
+          value={one(v.startsOn)}
+          errors={props.errors}
+        />
+        <TextField
+          name="endsOn"
+          type="date"
+          label={t('initiatives.form.endsOn')}
+          value={one(v.endsOn)}
+          errors={props.errors}
+        />
+        <SelectField
+          name="status"
+          label={t('initiatives.form.status')}
+          value={one(v.status) || 'implementation'}
+          errors={props.errors}
+          options={ACTIVITY_STATUSES.map((s) => ({
+            value: s,
+            label: t(`initiatives.status.${s}`),
+          }))}
+        />
+        <TextField
+          name="budget"
+          label={t('initiatives.form.budget')}
+          value={one(v.budget)}
+          errors={props.errors}
+          inputMode="decimal"
+        />
+        <TextField
+          name="currency"
+          label={t('initiatives.form.currency')}
+          value={one(v.currency)}
+          errors={props.errors}
+          maxLength={3}
+        />
+        <TextArea
+          name="outputs"
+          label={t('initiatives.form.outputs')}
+          value={one(v.outputs)}
+          errors={props.errors}
+          rows={4}
+        />
+        <TextArea
+          name="links"
+          label={t('initiatives.form.links')}
+          value={one(v.links)}
+          errors={props.errors}
+          rows={3}
+        />
         {props.editing ? (
           <button type="submit">{t('initiatives.form.saveChanges')}</button>
         ) : (
@@ -673,8 +948,20 @@ async function renderForm(
   return sendPage(
     request,
     reply,
-    { title: editing ? request.t('initiatives.form.editTitle', { title: editing.title }) : request.t('initiatives.form.newTitle'), status },
-    <FormPage editing={editing} values={values} errors={errors} organisations={organisations} countryList={countryList} regionList={regionList} />,
+    {
+      title: editing
+        ? request.t('initiatives.form.editTitle', { title: editing.title })
+        : request.t('initiatives.form.newTitle'),
+      status,
+    },
+    <FormPage
+      editing={editing}
+      values={values}
+      errors={errors}
+      organisations={organisations}
+      countryList={countryList}
+      regionList={regionList}
+    />,
   );
 }
 
@@ -686,57 +973,108 @@ const NOTICES: Record<string, string> = {
 };
 
 export async function initiativesPages(app: FastifyInstance): Promise<void> {
-  app.get('/initiatives', { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: InitiativeListQuery } }, async (request, reply) => {
-    const query = request.query as ListQuery;
-    const [result, countryList, regionList] = await Promise.all([listInitiatives(request.ctx, query), countries(request.ctx), regions(request.ctx)]);
-    return sendPage(
-      request,
-      reply,
-      { title: request.t('initiatives.title'), description: request.t('initiatives.intro') },
-      <ListPage query={query} result={result} countryList={countryList} regionList={regionList} />,
-    );
-  });
+  app.get(
+    '/initiatives',
+    {
+      preValidation: dropEmptyQuery,
+      config: { page: true },
+      schema: { hide: true, querystring: InitiativeListQuery },
+    },
+    async (request, reply) => {
+      const query = request.query as ListQuery;
+      const [result, countryList, regionList] = await Promise.all([
+        listInitiatives(request.ctx, query),
+        countries(request.ctx),
+        regions(request.ctx),
+      ]);
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('initiatives.title'), description: request.t('initiatives.intro') },
+        <ListPage
+          query={query}
+          result={result}
+          countryList={countryList}
+          regionList={regionList}
+        />,
+      );
+    },
+  );
 
-  app.get('/initiatives/new', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    if (!request.actor.userId) {
-      throw new AppError('unauthenticated', request.t('errors.title.unauthenticated'));
-    }
-    return renderForm(request, reply, null, { status: 'implementation', language: 'en' }, {});
-  });
-
-  app.post('/initiatives/new', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const values = (request.body ?? {}) as FormValues;
-    try {
-      const submit = one(values.then) === 'submit';
-      const { initiative } = await createInitiative(request.ctx, rawOf(values), { submit });
-      return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${initiative.slug}?done=${submit ? 'submitted' : 'registered'}`, 303);
-    } catch (error) {
-      if (isAppError(error) && error.code === 'validation') {
-        return renderForm(request, reply, null, values, errorsByField(error.errors), 422);
+  app.get(
+    '/initiatives/new',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      if (!request.actor.userId) {
+        throw new AppError('unauthenticated', request.t('errors.title.unauthenticated'));
       }
-      throw error;
-    }
-  });
+      return renderForm(request, reply, null, { status: 'implementation', language: 'en' }, {});
+    },
+  );
 
-  app.get('/initiatives/review', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const queue = await workQueue(request.ctx);
-    return sendPage(request, reply, { title: request.t('initiatives.queue.title') }, <QueuePage {...queue} />);
-  });
+  app.post(
+    '/initiatives/new',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const values = (request.body ?? {}) as FormValues;
+      try {
+        const submit = one(values.then) === 'submit';
+        const { initiative } = await createInitiative(request.ctx, rawOf(values), { submit });
+        return reply.redirect(
+          `${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${initiative.slug}?done=${submit ? 'submitted' : 'registered'}`,
+          303,
+        );
+      } catch (error) {
+        if (isAppError(error) && error.code === 'validation') {
+          return renderForm(request, reply, null, values, errorsByField(error.errors), 422);
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/initiatives/review',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const queue = await workQueue(request.ctx);
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('initiatives.queue.title') },
+        <QueuePage {...queue} />,
+      );
+    },
+  );
 
   app.get(
     '/initiatives/:slug',
-    { config: { page: true }, schema: { hide: true, params: SlugParams, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } },
+    {
+      config: { page: true },
+      schema: {
+        hide: true,
+        params: SlugParams,
+        querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }),
+      },
+    },
     async (request, reply) => {
       const ctx = request.ctx;
       const i = await getInitiative(ctx, (request.params as { slug: string }).slug);
       const done = (request.query as { done?: string }).done;
       const overlaps = (await listOverlaps(ctx, { initiative: i.id, pageSize: 20 })).items;
       // A draft is not in the registry yet: show what it would overlap with.
-      const shown = i.workflow === 'draft' || i.workflow === 'returned' || i.workflow === 'submitted' ? await registrationOverlaps(ctx, i) : overlaps;
+      const shown =
+        i.workflow === 'draft' || i.workflow === 'returned' || i.workflow === 'submitted'
+          ? await registrationOverlaps(ctx, i)
+          : overlaps;
       return sendPage(
         request,
         reply,
-        { title: i.title, description: i.description.slice(0, 200), canonical: `/initiatives/${i.slug}` },
+        {
+          title: i.title,
+          description: i.description.slice(0, 200),
+          canonical: `/initiatives/${i.slug}`,
+        },
         <DetailPage
           i={i}
           regionNames={new Map((await regions(ctx)).map((r) => [r.slug, r.name]))}
@@ -744,35 +1082,49 @@ export async function initiativesPages(app: FastifyInstance): Promise<void> {
           notice={done && NOTICES[done] ? request.t(NOTICES[done]!) : null}
           canEdit={canEdit(ctx, i)}
           review={isAllowed(ctx, 'registry.review')}
-          mine={!!ctx.actor.userId && (i.createdBy === ctx.actor.userId || isAllowed(ctx, 'registry.submit'))}
+          mine={
+            !!ctx.actor.userId &&
+            (i.createdBy === ctx.actor.userId || isAllowed(ctx, 'registry.submit'))
+          }
           decide={isAllowed(ctx, 'registry.decide-overlap') && i.workflow === 'published'}
         />,
       );
     },
   );
 
-  app.get('/initiatives/:slug/edit', { config: { page: true }, schema: { hide: true, params: SlugParams } }, async (request, reply) => {
-    const i = await getInitiative(request.ctx, (request.params as { slug: string }).slug);
-    if (!canEdit(request.ctx, i)) {
-      throw AppError.forbidden();
-    }
-    return renderForm(request, reply, i, valuesOf(i), {});
-  });
-
-  app.post('/initiatives/:slug/edit', { config: { page: true }, schema: { hide: true, params: SlugParams } }, async (request, reply) => {
-    const slug = (request.params as { slug: string }).slug;
-    const values = (request.body ?? {}) as FormValues;
-    try {
-      const { initiative } = await updateInitiative(request.ctx, slug, rawOf(values));
-      return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${initiative.slug}?done=updated`, 303);
-    } catch (error) {
-      if (isAppError(error) && error.code === 'validation') {
-        const i = await getInitiative(request.ctx, slug);
-        return renderForm(request, reply, i, values, errorsByField(error.errors), 422);
+  app.get(
+    '/initiatives/:slug/edit',
+    { config: { page: true }, schema: { hide: true, params: SlugParams } },
+    async (request, reply) => {
+      const i = await getInitiative(request.ctx, (request.params as { slug: string }).slug);
+      if (!canEdit(request.ctx, i)) {
+        throw AppError.forbidden();
       }
-      throw error;
-    }
-  });
+      return renderForm(request, reply, i, valuesOf(i), {});
+    },
+  );
+
+  app.post(
+    '/initiatives/:slug/edit',
+    { config: { page: true }, schema: { hide: true, params: SlugParams } },
+    async (request, reply) => {
+      const slug = (request.params as { slug: string }).slug;
+      const values = (request.body ?? {}) as FormValues;
+      try {
+        const { initiative } = await updateInitiative(request.ctx, slug, rawOf(values));
+        return reply.redirect(
+          `${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${initiative.slug}?done=updated`,
+          303,
+        );
+      } catch (error) {
+        if (isAppError(error) && error.code === 'validation') {
+          const i = await getInitiative(request.ctx, slug);
+          return renderForm(request, reply, i, values, errorsByField(error.errors), 422);
+        }
+        throw error;
+      }
+    },
+  );
 
   app.post(
     '/initiatives/:slug/workflow',
@@ -782,20 +1134,39 @@ export async function initiativesPages(app: FastifyInstance): Promise<void> {
         hide: true,
         params: SlugParams,
         body: Type.Object({
-          action: Type.Union(['submit', 'publish', 'return', 'archive', 'restore'].map((a) => Type.Literal(a))),
+          action: Type.Union(
+            ['submit', 'publish', 'return', 'archive', 'restore'].map((a) => Type.Literal(a)),
+          ),
           note: Type.Optional(Type.String({ maxLength: 2000 })),
         }),
       },
     },
     async (request, reply) => {
       const body = request.body as { action: WorkflowAction; note?: string };
-      const i = await transition(request.ctx, (request.params as { slug: string }).slug, body.action, body.note ?? null);
-      return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${i.slug}?done=${i.workflow === 'submitted' ? 'submitted' : 'updated'}`, 303);
+      const i = await transition(
+        request.ctx,
+        (request.params as { slug: string }).slug,
+        body.action,
+        body.note ?? null,
+      );
+      return reply.redirect(
+        `${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${i.slug}?done=${i.workflow === 'submitted' ? 'submitted' : 'updated'}`,
+        303,
+      );
     },
   );
 
-  app.get('/initiatives/:slug/history', { config: { page: true }, schema: { hide: true, params: SlugParams } }, async (request, reply) => {
-    const h = await history(request.ctx, (request.params as { slug: string }).slug);
-    return sendPage(request, reply, { title: request.t('initiatives.history.title', { title: h.initiative.title }) }, <HistoryPage {...h} />);
-  });
+  app.get(
+    '/initiatives/:slug/history',
+    { config: { page: true }, schema: { hide: true, params: SlugParams } },
+    async (request, reply) => {
+      const h = await history(request.ctx, (request.params as { slug: string }).slug);
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('initiatives.history.title', { title: h.initiative.title }) },
+        <HistoryPage {...h} />,
+      );
+    },
+  );
 }

@@ -70,8 +70,10 @@ function filtered(db: Db, f: InitiativeFilters) {
   }
   if (f.statuses?.length) query = query.where('status', 'in', f.statuses);
   // Initiatives running at some time in [from, to].
-  if (f.from) query = query.where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', f.from!)]));
-  if (f.to) query = query.where((eb) => eb.or([eb('starts_on', 'is', null), eb('starts_on', '<=', f.to!)]));
+  if (f.from)
+    query = query.where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', f.from!)]));
+  if (f.to)
+    query = query.where((eb) => eb.or([eb('starts_on', 'is', null), eb('starts_on', '<=', f.to!)]));
   if (f.organisationId) {
     query = query.where('id', 'in', (eb) =>
       eb
@@ -104,10 +106,7 @@ export async function listInitiatives(
     .then((r) => Number(r.n));
   let query = base.select([...COLUMNS]);
   if (f.q) {
-    query = query.orderBy(
-      sql`ts_rank(search, websearch_to_tsquery('english', ${f.q}))`,
-      'desc',
-    );
+    query = query.orderBy(sql`ts_rank(search, websearch_to_tsquery('english', ${f.q}))`, 'desc');
   }
   const rows = await query
     .orderBy('starts_on', (ob) => ob.desc().nullsLast())
@@ -172,7 +171,11 @@ export function findManyById(db: Db, ids: readonly string[]) {
 }
 
 export async function slugTaken(db: Db, slug: string): Promise<boolean> {
-  const row = await db.selectFrom('initiatives').select('id').where('slug', '=', slug).executeTakeFirst();
+  const row = await db
+    .selectFrom('initiatives')
+    .select('id')
+    .where('slug', '=', slug)
+    .executeTakeFirst();
   return !!row;
 }
 
@@ -222,7 +225,10 @@ export async function replaceParticipants(
   initiativeId: string,
   list: ReadonlyArray<Omit<Insertable<InitiativeParticipantsTable>, 'initiative_id' | 'position'>>,
 ) {
-  await db.deleteFrom('initiative_participants').where('initiative_id', '=', initiativeId).execute();
+  await db
+    .deleteFrom('initiative_participants')
+    .where('initiative_id', '=', initiativeId)
+    .execute();
   if (list.length === 0) return;
   await db
     .insertInto('initiative_participants')
@@ -280,7 +286,16 @@ export function countPublished(db: Db) {
 export function overlapCorpus(db: Db) {
   return db
     .selectFrom('initiatives')
-    .select(['id', 'title', 'description', 'countries', 'regions', 'themes', 'starts_on', 'ends_on'])
+    .select([
+      'id',
+      'title',
+      'description',
+      'countries',
+      'regions',
+      'themes',
+      'starts_on',
+      'ends_on',
+    ])
     .where('workflow', 'in', ['submitted', 'published'])
     .where('status', '<>', 'cancelled')
     .execute();
@@ -359,15 +374,19 @@ function overlapQuery(db: Db, f: OverlapFilters) {
     .selectFrom('initiative_overlaps as o')
     .innerJoin('initiatives as a', 'a.id', 'o.a_id')
     .innerJoin('initiatives as b', 'b.id', 'o.b_id');
-  if (f.publishedOnly) query = query.where('a.workflow', '=', 'published').where('b.workflow', '=', 'published');
+  if (f.publishedOnly)
+    query = query.where('a.workflow', '=', 'published').where('b.workflow', '=', 'published');
   if (f.country) query = query.where(sql<boolean>`${f.country} = ANY(o.shared_countries)`);
   if (f.theme) query = query.where(sql<boolean>`${f.theme} = ANY(o.shared_themes)`);
   if (f.minScore !== undefined) query = query.where('o.score', '>=', f.minScore);
   if (f.likelyDuplicate) query = query.where('o.likely_duplicate', '=', true);
+  // "any": every pair; "none": undecided; a decision; or by default all but dismissed pairs.
   if (f.decision === 'none') query = query.where('o.decision', 'is', null);
-  else if (f.decision === 'any') query = query;
-  else if (f.decision) query = query.where('o.decision', '=', f.decision);
-  else query = query.where((eb) => eb.or([eb('o.decision', 'is', null), eb('o.decision', '<>', 'unrelated')]));
+  else if (f.decision && f.decision !== 'any') query = query.where('o.decision', '=', f.decision);
+  else if (!f.decision)
+    query = query.where((eb) =>
+      eb.or([eb('o.decision', 'is', null), eb('o.decision', '<>', 'unrelated')]),
+    );
   if (f.initiativeId) {
     const id = f.initiativeId;
     query = query.where((eb) => eb.or([eb('o.a_id', '=', id), eb('o.b_id', '=', id)]));
@@ -406,7 +425,12 @@ export async function listOverlaps(
 }
 
 export function findOverlap(db: Db, id: string) {
-  return db.selectFrom('initiative_overlaps').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('initiative_overlaps')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export function decideOverlap(
@@ -508,7 +532,10 @@ export function countInitiativesByOrganisation(db: Db) {
   return db
     .selectFrom('initiative_participants as p')
     .innerJoin('initiatives as i', 'i.id', 'p.initiative_id')
-    .select(['p.organisation_id', (eb) => eb.fn.count<number>('p.initiative_id').distinct().as('n')])
+    .select([
+      'p.organisation_id',
+      (eb) => eb.fn.count<number>('p.initiative_id').distinct().as('n'),
+    ])
     .where('i.workflow', '=', 'published')
     .where('p.organisation_id', 'is not', null)
     .groupBy('p.organisation_id')

@@ -41,13 +41,17 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['initiatives'],
-        summary: 'Published capacity-building initiatives, filtered by words, theme, beneficiary country or region, organisation, status and period',
+        summary:
+          'Published capacity-building initiatives, filtered by words, theme, beneficiary country or region, organisation, status and period',
         querystring: InitiativeListQuery,
         response: { 200: ListOf(InitiativeSchema), ...problems(400) },
       },
     },
     async (request) => {
-      const result = await listInitiatives(request.ctx, request.query as Static<typeof InitiativeListQuery>);
+      const result = await listInitiatives(
+        request.ctx,
+        request.query as Static<typeof InitiativeListQuery>,
+      );
       return { ...result, items: result.items.map(toApi) };
     },
   );
@@ -57,8 +61,11 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['initiatives'],
-        summary: 'Published initiatives as CSV, JSON, NDJSON or IATI activity XML (2.03), with the search filters',
-        params: Type.Object({ format: Type.Union(Object.keys(EXPORT_TYPES).map((f) => Type.Literal(f))) }),
+        summary:
+          'Published initiatives as CSV, JSON, NDJSON or IATI activity XML (2.03), with the search filters',
+        params: Type.Object({
+          format: Type.Union(Object.keys(EXPORT_TYPES).map((f) => Type.Literal(f))),
+        }),
         querystring: InitiativeExportQuery,
       },
     },
@@ -68,7 +75,10 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
       const body =
         format === 'xml'
           ? await exportIati(request.ctx, query)
-          : serialiseInitiatives(await exportInitiatives(request.ctx, query), format as 'csv' | 'json' | 'ndjson');
+          : serialiseInitiatives(
+              await exportInitiatives(request.ctx, query),
+              format as 'csv' | 'json' | 'ndjson',
+            );
       return reply
         .type(EXPORT_TYPES[format]!)
         .header('content-disposition', `attachment; filename="initiatives.${format}"`)
@@ -86,7 +96,8 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
         response: { 200: InitiativeSchema, ...problems(404) },
       },
     },
-    async (request) => toApi(await getInitiative(request.ctx, (request.params as { id: string }).id)),
+    async (request) =>
+      toApi(await getInitiative(request.ctx, (request.params as { id: string }).id)),
   );
 
   app.post(
@@ -94,7 +105,8 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['initiatives'],
-        summary: 'Register an initiative (a draft, or submitted for review with "submit": true); answers with its likely overlaps',
+        summary:
+          'Register an initiative (a draft, or submitted for review with "submit": true); answers with its likely overlaps',
         security: [{ bearer: [] }],
         body: InitiativeBody,
         response: { 201: CreatedResponse, ...problems(400, 401, 403, 409, 422) },
@@ -115,7 +127,8 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['initiatives'],
-        summary: 'Change an initiative (all fields are given again); answers with its likely overlaps',
+        summary:
+          'Change an initiative (all fields are given again); answers with its likely overlaps',
         security: [{ bearer: [] }],
         params: IdParams,
         body: InitiativeBody,
@@ -124,7 +137,11 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { submit: _submit, ...raw } = request.body as Static<typeof InitiativeBody>;
-      const { initiative, overlaps } = await updateInitiative(request.ctx, (request.params as { id: string }).id, raw);
+      const { initiative, overlaps } = await updateInitiative(
+        request.ctx,
+        (request.params as { id: string }).id,
+        raw,
+      );
       return {
         initiative: toApi(initiative),
         overlaps: overlaps.map((o) => overlapApi(o, request.t, request.locale)),
@@ -146,7 +163,14 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const body = request.body as Static<typeof WorkflowBody>;
-      return toApi(await transition(request.ctx, (request.params as { id: string }).id, body.action as never, body.note ?? null));
+      return toApi(
+        await transition(
+          request.ctx,
+          (request.params as { id: string }).id,
+          body.action as never,
+          body.note ?? null,
+        ),
+      );
     },
   );
 
@@ -155,14 +179,21 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['initiatives'],
-        summary: 'Overlapping pairs of published initiatives with their score, reasons and the coordinators\' decision. Without "decision", dismissed (unrelated) pairs are left out.',
+        summary:
+          'Overlapping pairs of published initiatives with their score, reasons and the coordinators\' decision. Without "decision", dismissed (unrelated) pairs are left out.',
         querystring: OverlapListQuery,
         response: { 200: ListOf(OverlapSchema), ...problems(400) },
       },
     },
     async (request) => {
-      const result = await listOverlaps(request.ctx, request.query as Static<typeof OverlapListQuery>);
-      return { ...result, items: result.items.map((o) => overlapApi(o, request.t, request.locale)) };
+      const result = await listOverlaps(
+        request.ctx,
+        request.query as Static<typeof OverlapListQuery>,
+      );
+      return {
+        ...result,
+        items: result.items.map((o) => overlapApi(o, request.t, request.locale)),
+      };
     },
   );
 
@@ -171,7 +202,7 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['initiatives'],
-        summary: 'Record a coordinator\'s decision on a pair: duplicate, complementary or unrelated',
+        summary: "Record a coordinator's decision on a pair: duplicate, complementary or unrelated",
         security: [{ bearer: [] }],
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         body: DecisionBody,
@@ -180,7 +211,12 @@ export async function initiativesApi(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const body = request.body as Static<typeof DecisionBody>;
-      await decideOverlap(request.ctx, (request.params as { id: string }).id, body.decision, body.note ?? null);
+      await decideOverlap(
+        request.ctx,
+        (request.params as { id: string }).id,
+        body.decision,
+        body.note ?? null,
+      );
       return reply.status(204).send();
     },
   );

@@ -114,7 +114,9 @@ export const InitiativeBody = Body({
 });
 
 export const WorkflowBody = Body({
-  action: Type.Union(['submit', 'publish', 'return', 'archive', 'restore'].map((a) => Type.Literal(a))),
+  action: Type.Union(
+    ['submit', 'publish', 'return', 'archive', 'restore'].map((a) => Type.Literal(a)),
+  ),
   note: Type.Optional(Text(2000)),
 });
 
@@ -123,7 +125,9 @@ export const OverlapListQuery = Query({
   theme: Type.Optional(Type.String({ maxLength: 40 })),
   minScore: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   decision: Type.Optional(
-    Type.Union(['none', 'any', 'duplicate', 'complementary', 'unrelated'].map((d) => Type.Literal(d))),
+    Type.Union(
+      ['none', 'any', 'duplicate', 'complementary', 'unrelated'].map((d) => Type.Literal(d)),
+    ),
   ),
   initiative: Type.Optional(Type.String({ maxLength: 100 })),
   ...Paging,

@@ -31,7 +31,8 @@ export async function referencesFor(
 ): Promise<InitiativeRefs> {
   const slugs = new Set<string>();
   for (const raw of raws) {
-    for (const field of ['implementers', 'funders', 'partners']) for (const s of listOf(raw[field])) slugs.add(s);
+    for (const field of ['implementers', 'funders', 'partners'])
+      for (const s of listOf(raw[field])) slugs.add(s);
     if (Array.isArray(raw.participants))
       for (const p of raw.participants as Array<Record<string, unknown>>) {
         if (typeof p?.organisation === 'string') slugs.add(p.organisation);
@@ -66,7 +67,10 @@ function organisationIds(i: Pick<Initiative, 'participants'>): string[] {
 }
 
 /** Reviewers, or anyone holding the submit permission for one of the initiative's organisations. */
-function mayActFor(ctx: ServiceContext, i: Pick<Initiative, 'participants' | 'createdBy'>): boolean {
+function mayActFor(
+  ctx: ServiceContext,
+  i: Pick<Initiative, 'participants' | 'createdBy'>,
+): boolean {
   if (isAllowed(ctx, 'registry.review')) return true;
   if (ctx.actor.userId && i.createdBy === ctx.actor.userId) return true;
   return organisationIds(i).some((id) =>
@@ -194,7 +198,10 @@ export async function getInitiative(ctx: ServiceContext, idOrSlug: string): Prom
 
 export async function initiativesByIds(ctx: Read, ids: readonly string[]) {
   const rows = await repo.findManyById(ctx.readDb, ids);
-  return hydrate(ctx.readDb, rows.filter((r) => r.workflow === 'published'));
+  return hydrate(
+    ctx.readDb,
+    rows.filter((r) => r.workflow === 'published'),
+  );
 }
 
 async function uniqueSlug(db: Db, wanted: string): Promise<string> {
@@ -242,7 +249,10 @@ async function writeNew(
 ): Promise<string> {
   const id = newId();
   const now = ctx.clock.now();
-  const slug = input.slug && !(await repo.slugTaken(trx, input.slug)) ? input.slug : await uniqueSlug(trx, input.slug ?? input.title);
+  const slug =
+    input.slug && !(await repo.slugTaken(trx, input.slug))
+      ? input.slug
+      : await uniqueSlug(trx, input.slug ?? input.title);
   await repo.insertInitiative(trx, {
     id,
     slug,
@@ -291,7 +301,9 @@ async function writeUpdate(
     ...columns(input),
     workflow,
     updated_at: now,
-    ...(extra.workflow === 'published' && current.workflow !== 'published' ? { published_at: now } : {}),
+    ...(extra.workflow === 'published' && current.workflow !== 'published'
+      ? { published_at: now }
+      : {}),
   });
   await repo.replaceParticipants(trx, current.id, participantRows(input));
   const before = snapshotOf(current);
@@ -388,7 +400,10 @@ export async function updateInitiative(
 
 export type WorkflowAction = 'submit' | 'publish' | 'return' | 'archive' | 'restore';
 
-const TRANSITIONS: Record<WorkflowAction, { from: WorkflowState[]; to: WorkflowState; review: boolean }> = {
+const TRANSITIONS: Record<
+  WorkflowAction,
+  { from: WorkflowState[]; to: WorkflowState; review: boolean }
+> = {
   submit: { from: ['draft', 'returned'], to: 'submitted', review: false },
   publish: { from: ['submitted', 'draft', 'returned'], to: 'published', review: true },
   return: { from: ['submitted', 'published'], to: 'returned', review: true },
@@ -429,7 +444,8 @@ export async function transition(
     await repo.updateInitiative(trx, current.id, {
       workflow: rule.to,
       updated_at: now,
-      review_note: action === 'return' ? cleanNote : action === 'publish' ? null : locked.review_note,
+      review_note:
+        action === 'return' ? cleanNote : action === 'publish' ? null : locked.review_note,
       ...(rule.to === 'submitted' ? { submitted_at: now } : {}),
       ...(rule.to === 'published' && !locked.published_at ? { published_at: now } : {}),
     });
@@ -505,7 +521,13 @@ export async function importInitiatives(
   raws.forEach((raw, index) => {
     const row = index + 1;
     const { value, errors } = normaliseInitiative(raw, refs, `/rows/${row}`);
-    const key = value ? (value.externalId ? `x:${value.externalId}` : value.slug ? `s:${value.slug}` : null) : null;
+    const key = value
+      ? value.externalId
+        ? `x:${value.externalId}`
+        : value.slug
+          ? `s:${value.slug}`
+          : null
+      : null;
     if (key && seen.has(key)) {
       errors.push({
         path: `/rows/${row}/${key.startsWith('x:') ? 'externalId' : 'slug'}`,
@@ -524,22 +546,33 @@ export async function importInitiatives(
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, skipped };
   await ctx.db.transaction().execute(async (trx) => {
     const byExternal = new Map(
-      (await repo.findByExternalIds(trx, valid.map((v) => v.value.externalId).filter((x): x is string => !!x))).map(
-        (r) => [r.external_id!, r],
-      ),
+      (
+        await repo.findByExternalIds(
+          trx,
+          valid.map((v) => v.value.externalId).filter((x): x is string => !!x),
+        )
+      ).map((r) => [r.external_id!, r]),
     );
     const bySlug = new Map(
-      (await repo.findBySlugs(trx, valid.filter((v) => !v.value.externalId && v.value.slug).map((v) => v.value.slug!))).map(
-        (r) => [r.slug, r],
-      ),
+      (
+        await repo.findBySlugs(
+          trx,
+          valid.filter((v) => !v.value.externalId && v.value.slug).map((v) => v.value.slug!),
+        )
+      ).map((r) => [r.slug, r]),
     );
     const existingRows = [...byExternal.values(), ...bySlug.values()];
     const existing = new Map((await hydrate(trx, existingRows)).map((i) => [i.id, i]));
     for (const { value } of valid) {
-      const row = (value.externalId ? byExternal.get(value.externalId) : undefined) ?? (value.slug ? bySlug.get(value.slug) : undefined);
+      const row =
+        (value.externalId ? byExternal.get(value.externalId) : undefined) ??
+        (value.slug ? bySlug.get(value.slug) : undefined);
       const current = row ? existing.get(row.id) : undefined;
       if (current) {
-        const same = JSON.stringify(snapshotOf({ ...value, slug: current.slug, workflow: current.workflow })) === JSON.stringify(snapshotOf(current));
+        const same =
+          JSON.stringify(
+            snapshotOf({ ...value, slug: current.slug, workflow: current.workflow }),
+          ) === JSON.stringify(snapshotOf(current));
         if (same) {
           report.unchanged++;
           continue;
@@ -610,7 +643,10 @@ export async function seedDemoInitiatives(ctx: ServiceContext): Promise<void> {
 }
 
 /** Published initiatives an organisation takes part in (any role). */
-export async function initiativesOfOrganisation(ctx: Read, organisationId: string): Promise<Initiative[]> {
+export async function initiativesOfOrganisation(
+  ctx: Read,
+  organisationId: string,
+): Promise<Initiative[]> {
   const rows = await repo.allInitiatives(ctx.readDb, { workflow: ['published'], organisationId });
   return hydrate(ctx.readDb, rows);
 }
@@ -618,5 +654,8 @@ export async function initiativesOfOrganisation(ctx: Read, organisationId: strin
 /** Published initiatives a country receives, and those organisations based there deliver. */
 export async function initiativesOfCountry(ctx: Read, iso2: string) {
   const { received, delivered } = await repo.countryInitiatives(ctx.readDb, iso2.toUpperCase());
-  return { received: await hydrate(ctx.readDb, received), delivered: await hydrate(ctx.readDb, delivered) };
+  return {
+    received: await hydrate(ctx.readDb, received),
+    delivered: await hydrate(ctx.readDb, delivered),
+  };
 }

@@ -109,7 +109,8 @@ export function normaliseInitiative(
   prefix = '',
 ): { value: InitiativeInput | null; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const err = (field: string, message: string) => errors.push({ path: `${prefix}/${field}`, message });
+  const err = (field: string, message: string) =>
+    errors.push({ path: `${prefix}/${field}`, message });
 
   // Titles and descriptions may come as text or as {language: text} (the demo and IATI shape).
   let language = text(raw.language) || 'en';
@@ -199,19 +200,29 @@ export function normaliseInitiative(
   const countries = [...new Set(listOf(raw.countries).map((c) => c.toUpperCase()))];
   const badCountries = countries.filter((c) => !refs.countries.has(c));
   if (badCountries.length) {
-    err('countries', `Unknown country code${badCountries.length > 1 ? 's' : ''}: ${badCountries.join(', ')}. Use ISO 3166-1 alpha-2 codes such as GH.`);
+    err(
+      'countries',
+      `Unknown country code${badCountries.length > 1 ? 's' : ''}: ${badCountries.join(', ')}. Use ISO 3166-1 alpha-2 codes such as GH.`,
+    );
   }
   const regions = [...new Set(listOf(raw.regions).map((r) => r.toLowerCase()))];
   const badRegions = regions.filter((r) => !refs.regions.has(r));
   if (badRegions.length) {
-    err('regions', `Unknown region${badRegions.length > 1 ? 's' : ''}: ${badRegions.join(', ')}. Use UN M49 region slugs such as western-africa or oceania.`);
+    err(
+      'regions',
+      `Unknown region${badRegions.length > 1 ? 's' : ''}: ${badRegions.join(', ')}. Use UN M49 region slugs such as western-africa or oceania.`,
+    );
   }
   if (countries.length === 0 && regions.length === 0) {
     err('countries', 'Name at least one beneficiary country or region.');
   }
   const themes = [...new Set(listOf(raw.themes))];
   const badThemes = themes.filter((t) => !isTerm('theme', t));
-  if (badThemes.length) err('themes', `Unknown theme: ${badThemes.join(', ')}. Themes: ${termCodes('theme').join(', ')}.`);
+  if (badThemes.length)
+    err(
+      'themes',
+      `Unknown theme: ${badThemes.join(', ')}. Themes: ${termCodes('theme').join(', ')}.`,
+    );
   if (themes.length === 0) err('themes', 'Choose at least one theme.');
   const cmm = [...new Set(listOf(raw.cmm))];
   const badCmm = cmm.filter((t) => !isTerm('cmmDimension', t));
@@ -232,14 +243,16 @@ export function normaliseInitiative(
   let budget: number | null = null;
   const rawBudget = raw.budget;
   if (rawBudget !== undefined && rawBudget !== null && text(rawBudget) !== '') {
-    budget = typeof rawBudget === 'number' ? rawBudget : Number(text(rawBudget).replace(/[\s,]/g, ''));
+    budget =
+      typeof rawBudget === 'number' ? rawBudget : Number(text(rawBudget).replace(/[\s,]/g, ''));
     if (!Number.isFinite(budget) || budget < 0 || budget >= 1e14) {
       err('budget', 'Give the budget as a positive number, e.g. 250000.');
       budget = null;
     }
   }
   const currency = text(raw.currency).toUpperCase() || null;
-  if (currency && !isCurrency(currency)) err('currency', `Unknown currency "${currency}": use an ISO 4217 code such as EUR.`);
+  if (currency && !isCurrency(currency))
+    err('currency', `Unknown currency "${currency}": use an ISO 4217 code such as EUR.`);
   if (budget !== null && !currency) err('currency', 'Give the currency of the budget.');
 
   const outputs = listOf(raw.outputs, '|');
@@ -348,8 +361,14 @@ export function participantsOf(
 }
 
 const THEME_CUES: ReadonlyArray<[string, RegExp]> = [
-  ['cybercrime', /cyber ?crime|electronic evidence|e-evidence|forensic|prosecut|budapest convention|investigat/i],
-  ['incident-management', /\b(cert|csirt|soc)\b|incident|critical (information )?infrastructure|threat/i],
+  [
+    'cybercrime',
+    /cyber ?crime|electronic evidence|e-evidence|forensic|prosecut|budapest convention|investigat/i,
+  ],
+  [
+    'incident-management',
+    /\b(cert|csirt|soc)\b|incident|critical (information )?infrastructure|threat/i,
+  ],
   ['policy-strategy', /strateg|polic(y|ies)|governance framework|action plan/i],
   ['culture-skills', /awareness|skills|curricul|education|training of|school|literacy/i],
   ['standards', /standard|certification|iso ?\/?(iec)? ?27001|audit/i],

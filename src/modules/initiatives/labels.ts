@@ -45,11 +45,16 @@ export function reasonsText(reasons: OverlapReasons, t: T, locale: string): stri
       period: period ? t('initiatives.overlap.reasonPeriod', { period }) : '',
     }),
   ];
-  let text = t('initiatives.overlap.reasonText', { percent: Math.round(reasons.textSimilarity * 100) });
-  if (reasons.terms.length) text += `; ${t('initiatives.overlap.reasonTerms', { terms: reasons.terms.join(', ') })}`;
+  let text = t('initiatives.overlap.reasonText', {
+    percent: Math.round(reasons.textSimilarity * 100),
+  });
+  if (reasons.terms.length)
+    text += `; ${t('initiatives.overlap.reasonTerms', { terms: reasons.terms.join(', ') })}`;
   out.push(text);
   if (reasons.timeOverlap > 0 && reasons.from && reasons.to) {
-    out.push(t('initiatives.overlap.reasonTime', { percent: Math.round(reasons.timeOverlap * 100) }));
+    out.push(
+      t('initiatives.overlap.reasonTime', { percent: Math.round(reasons.timeOverlap * 100) }),
+    );
   }
   return out;
 }

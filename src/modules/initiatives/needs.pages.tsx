@@ -4,11 +4,26 @@ import { Type, type Static } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
 import { dropEmptyQuery } from '../../platform/http/query.ts';
 import { Pagination } from '../../web/components/pagination.tsx';
-import { CheckboxGroup, ErrorSummary, PostForm, TextArea, TextField, errorsByField, type FormErrors } from '../../web/components/form.tsx';
+import {
+  CheckboxGroup,
+  ErrorSummary,
+  PostForm,
+  TextArea,
+  TextField,
+  errorsByField,
+  type FormErrors,
+} from '../../web/components/form.tsx';
 import { Body, ListOf, Paging, Query, problems } from '../../platform/http/schemas.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import { can } from '../accounts/index.ts';
-import { countries, countryName, languageName, regions, TAXONOMIES, type Country } from '../reference/index.ts';
+import {
+  countries,
+  countryName,
+  languageName,
+  regions,
+  TAXONOMIES,
+  type Country,
+} from '../reference/index.ts';
 import {
   canManageNeed,
   getNeed,
@@ -36,7 +51,10 @@ const NeedListQuery = Query({
 type NeedListQueryT = Static<typeof NeedListQuery>;
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 100 }) });
 
-const Org = Type.Union([Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() }), Type.Null()]);
+const Org = Type.Union([
+  Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() }),
+  Type.Null(),
+]);
 const NeedSchema = Type.Object({
   id: Type.String(),
   slug: Type.String(),
@@ -54,7 +72,10 @@ const NeedSchema = Type.Object({
 const OfferSchema = Type.Object({
   id: Type.String(),
   organisation: Org,
-  initiative: Type.Union([Type.Object({ id: Type.String(), slug: Type.String(), title: Type.String() }), Type.Null()]),
+  initiative: Type.Union([
+    Type.Object({ id: Type.String(), slug: Type.String(), title: Type.String() }),
+    Type.Null(),
+  ]),
   message: Type.String(),
   status: Type.String(),
   responseNote: Type.Union([Type.String(), Type.Null()]),
@@ -77,7 +98,13 @@ const OfferBody = Body({
 });
 
 function needApi(n: Need) {
-  return { ...n, createdAt: n.createdAt.toISOString(), updatedAt: undefined, postedBy: undefined, isDemo: undefined };
+  return {
+    ...n,
+    createdAt: n.createdAt.toISOString(),
+    updatedAt: undefined,
+    postedBy: undefined,
+    isDemo: undefined,
+  };
 }
 function offerApi(o: Offer) {
   return {
@@ -95,11 +122,17 @@ function prefix(request: FastifyRequest): string {
   return request.localeInPath ? `/${request.locale}` : '';
 }
 
-function NeedsPage(props: { query: NeedListQueryT; result: Awaited<ReturnType<typeof listNeeds>>; countryList: Country[] }): VNode {
+function NeedsPage(props: {
+  query: NeedListQueryT;
+  result: Awaited<ReturnType<typeof listNeeds>>;
+  countryList: Country[];
+}): VNode {
   const view = useView();
   const { t } = view;
   const q = props.query;
-  const mayPost = can(view.actor, 'needs.post') || view.actor.grants.some((g) => g.role === 'focal-point' || g.role === 'organisation-rep');
+  const mayPost =
+    can(view.actor, 'needs.post') ||
+    view.actor.grants.some((g) => g.role === 'focal-point' || g.role === 'organisation-rep');
   return (
     <>
       <RegistryNav />
@@ -113,7 +146,12 @@ function NeedsPage(props: { query: NeedListQueryT; result: Awaited<ReturnType<ty
         </p>
       ) : null}
       <div class="layout-with-aside">
-        <form method="get" action={view.href('/needs')} class="facets" aria-label={t('initiatives.needs.filters')}>
+        <form
+          method="get"
+          action={view.href('/needs')}
+          class="facets"
+          aria-label={t('initiatives.needs.filters')}
+        >
           <div class="field">
             <label for="f-country">{t('initiatives.needs.country')}</label>
             <select id="f-country" name="country">
@@ -153,7 +191,9 @@ function NeedsPage(props: { query: NeedListQueryT; result: Awaited<ReturnType<ty
           <button type="submit">{t('initiatives.needs.submit')}</button>
         </form>
         <section aria-labelledby="needs-heading">
-          <h2 id="needs-heading">{t('initiatives.needs.results', { count: props.result.total })}</h2>
+          <h2 id="needs-heading">
+            {t('initiatives.needs.results', { count: props.result.total })}
+          </h2>
           <ul class="results">
             {props.result.items.map((n) => (
               <li key={n.id}>
@@ -164,32 +204,59 @@ function NeedsPage(props: { query: NeedListQueryT; result: Awaited<ReturnType<ty
                   <li>{t(`initiatives.needs.statuses.${n.status}`)}</li>
                   {n.country ? <li>{countryName(n.country, view.locale)}</li> : null}
                   {n.organisation ? <li>{n.organisation.name}</li> : null}
-                  <li>{listText(n.themes.map((c) => themeLabel(t, c)), view.locale)}</li>
+                  <li>
+                    {listText(
+                      n.themes.map((c) => themeLabel(t, c)),
+                      view.locale,
+                    )}
+                  </li>
                 </ul>
               </li>
             ))}
           </ul>
-          <Pagination page={props.result.page} pageSize={props.result.pageSize} total={props.result.total} />
+          <Pagination
+            page={props.result.page}
+            pageSize={props.result.pageSize}
+            total={props.result.total}
+          />
         </section>
       </div>
     </>
   );
 }
 
-function NeedForm(props: { values: Record<string, string | string[] | undefined>; errors: FormErrors; countryList: Country[] }): VNode {
+function NeedForm(props: {
+  values: Record<string, string | string[] | undefined>;
+  errors: FormErrors;
+  countryList: Country[];
+}): VNode {
   const view = useView();
   const { t } = view;
   const v = props.values;
   const one = (x: string | string[] | undefined) => (Array.isArray(x) ? (x[0] ?? '') : (x ?? ''));
-  const many = (x: string | string[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+  const many = (x: string | string[] | undefined) =>
+    x === undefined ? [] : Array.isArray(x) ? x : [x];
   return (
     <>
       <RegistryNav />
       <h1>{t('initiatives.needs.post')}</h1>
       <ErrorSummary errors={props.errors} />
       <PostForm action="/needs/new">
-        <TextField name="title" label={t('initiatives.needs.form.title')} value={one(v.title)} errors={props.errors} required maxLength={200} />
-        <TextArea name="description" label={t('initiatives.needs.form.description')} hint={t('initiatives.needs.form.descriptionHint')} value={one(v.description)} errors={props.errors} />
+        <TextField
+          name="title"
+          label={t('initiatives.needs.form.title')}
+          value={one(v.title)}
+          errors={props.errors}
+          required
+          maxLength={200}
+        />
+        <TextArea
+          name="description"
+          label={t('initiatives.needs.form.description')}
+          hint={t('initiatives.needs.form.descriptionHint')}
+          value={one(v.description)}
+          errors={props.errors}
+        />
         <div class={props.errors.country ? 'field has-error' : 'field'}>
           <label for="field-country">{t('initiatives.needs.form.country')}</label>
           {props.errors.country ? (
@@ -197,7 +264,11 @@ function NeedForm(props: { values: Record<string, string | string[] | undefined>
               {props.errors.country}
             </p>
           ) : null}
-          <select id="field-country" name="country" aria-describedby={props.errors.country ? 'error-country' : undefined}>
+          <select
+            id="field-country"
+            name="country"
+            aria-describedby={props.errors.country ? 'error-country' : undefined}
+          >
             <option value="">{t('initiatives.needs.form.none')}</option>
             {props.countryList
               .map((c) => ({ v: c.iso2, l: countryName(c.iso2, view.locale, c.name) }))
@@ -209,11 +280,39 @@ function NeedForm(props: { values: Record<string, string | string[] | undefined>
               ))}
           </select>
         </div>
-        <TextField name="organisation" label={t('initiatives.needs.form.organisation')} value={one(v.organisation)} errors={props.errors} />
-        <CheckboxGroup name="themes" label={t('initiatives.needs.form.themes')} values={many(v.themes)} errors={props.errors} options={TAXONOMIES.theme.map((x) => ({ value: x.code, label: themeLabel(t, x.code) }))} />
-        <TextField name="languages" label={t('initiatives.needs.form.languages')} value={one(v.languages)} errors={props.errors} />
-        <TextField name="startsOn" type="date" label={t('initiatives.needs.form.startsOn')} value={one(v.startsOn)} errors={props.errors} />
-        <TextField name="endsOn" type="date" label={t('initiatives.needs.form.endsOn')} value={one(v.endsOn)} errors={props.errors} />
+        <TextField
+          name="organisation"
+          label={t('initiatives.needs.form.organisation')}
+          value={one(v.organisation)}
+          errors={props.errors}
+        />
+        <CheckboxGroup
+          name="themes"
+          label={t('initiatives.needs.form.themes')}
+          values={many(v.themes)}
+          errors={props.errors}
+          options={TAXONOMIES.theme.map((x) => ({ value: x.code, label: themeLabel(t, x.code) }))}
+        />
+        <TextField
+          name="languages"
+          label={t('initiatives.needs.form.languages')}
+          value={one(v.languages)}
+          errors={props.errors}
+        />
+        <TextField
+          name="startsOn"
+          type="date"
+          label={t('initiatives.needs.form.startsOn')}
+          value={one(v.startsOn)}
+          errors={props.errors}
+        />
+        <TextField
+          name="endsOn"
+          type="date"
+          label={t('initiatives.needs.form.endsOn')}
+          value={one(v.endsOn)}
+          errors={props.errors}
+        />
         <button type="submit">{t('initiatives.needs.form.submit')}</button>
       </PostForm>
     </>
@@ -254,7 +353,9 @@ function NeedPage(props: {
           <>
             <dt>{t('initiatives.needs.country')}</dt>
             <dd>
-              <a href={view.href(`/countries/${n.country.toLowerCase()}`)}>{countryName(n.country, view.locale)}</a>
+              <a href={view.href(`/countries/${n.country.toLowerCase()}`)}>
+                {countryName(n.country, view.locale)}
+              </a>
             </dd>
           </>
         ) : null}
@@ -267,11 +368,21 @@ function NeedPage(props: {
           </>
         ) : null}
         <dt>{t('initiatives.needs.theme')}</dt>
-        <dd>{listText(n.themes.map((c) => themeLabel(t, c)), view.locale)}</dd>
+        <dd>
+          {listText(
+            n.themes.map((c) => themeLabel(t, c)),
+            view.locale,
+          )}
+        </dd>
         {n.languages.length ? (
           <>
             <dt>{t('initiatives.needs.detail.languages')}</dt>
-            <dd>{listText(n.languages.map((l) => languageName(l, view.locale)), view.locale)}</dd>
+            <dd>
+              {listText(
+                n.languages.map((l) => languageName(l, view.locale)),
+                view.locale,
+              )}
+            </dd>
           </>
         ) : null}
         {n.startsOn || n.endsOn ? (
@@ -293,11 +404,20 @@ function NeedPage(props: {
               <li key={x.initiative.id}>
                 <a href={view.href(`/initiatives/${x.initiative.slug}`)}>{x.initiative.title}</a>:{' '}
                 {t('initiatives.overlap.reasonScope', {
-                  themes: listText(x.sharedThemes.map((c) => themeLabel(t, c)), view.locale),
-                  countries: x.place.kind === 'country' ? countryName(x.place.country, view.locale) : (props.regionNames.get(x.place.region) ?? x.place.region),
+                  themes: listText(
+                    x.sharedThemes.map((c) => themeLabel(t, c)),
+                    view.locale,
+                  ),
+                  countries:
+                    x.place.kind === 'country'
+                      ? countryName(x.place.country, view.locale)
+                      : (props.regionNames.get(x.place.region) ?? x.place.region),
                   period: '',
                 })}
-                ; {t('initiatives.overlap.reasonText', { percent: Math.round(x.textSimilarity * 100) })}
+                ;{' '}
+                {t('initiatives.overlap.reasonText', {
+                  percent: Math.round(x.textSimilarity * 100),
+                })}
               </li>
             ))}
           </ul>
@@ -309,8 +429,14 @@ function NeedPage(props: {
           <ul>
             {s.providers.map((p) => (
               <li key={p.organisation.id}>
-                <a href={view.href(`/organisations/${p.organisation.slug}`)}>{p.organisation.name}</a>:{' '}
-                {t('initiatives.coverage.countryCount', { count: p.initiatives })} — {listText(p.themes.map((c) => themeLabel(t, c)), view.locale)}
+                <a href={view.href(`/organisations/${p.organisation.slug}`)}>
+                  {p.organisation.name}
+                </a>
+                : {t('initiatives.coverage.countryCount', { count: p.initiatives })} —{' '}
+                {listText(
+                  p.themes.map((c) => themeLabel(t, c)),
+                  view.locale,
+                )}
               </li>
             ))}
           </ul>
@@ -328,7 +454,9 @@ function NeedPage(props: {
           </ul>
         ) : (
           <p>
-            <a href={`${view.href('/catalogue')}?${catalogueQuery.toString()}`}>{t('initiatives.needs.detail.resourcesLink')}</a>
+            <a href={`${view.href('/catalogue')}?${catalogueQuery.toString()}`}>
+              {t('initiatives.needs.detail.resourcesLink')}
+            </a>
           </p>
         )}
       </section>
@@ -340,12 +468,15 @@ function NeedPage(props: {
             {props.offers.map((o) => (
               <li key={o.id}>
                 <p>
-                  <strong>{o.organisation?.name ?? ''}</strong> <span class="tag">{t(`initiatives.needs.offerStatuses.${o.status}`)}</span>
+                  <strong>{o.organisation?.name ?? ''}</strong>{' '}
+                  <span class="tag">{t(`initiatives.needs.offerStatuses.${o.status}`)}</span>
                 </p>
                 <p>{o.message}</p>
                 {o.initiative ? (
                   <p>
-                    <a href={view.href(`/initiatives/${o.initiative.slug}`)}>{o.initiative.title}</a>
+                    <a href={view.href(`/initiatives/${o.initiative.slug}`)}>
+                      {o.initiative.title}
+                    </a>
                   </p>
                 ) : null}
                 {o.responseNote ? <p>{o.responseNote}</p> : null}
@@ -360,7 +491,9 @@ function NeedPage(props: {
                     </button>
                   </PostForm>
                 ) : null}
-                {me && o.offeredBy === me && (o.status === 'proposed' || o.status === 'accepted') ? (
+                {me &&
+                o.offeredBy === me &&
+                (o.status === 'proposed' || o.status === 'accepted') ? (
                   <PostForm action={`/needs/offers/${o.id}`} class="inline-form">
                     <input type="hidden" name="need" value={n.slug} />
                     {o.status === 'accepted' ? (
@@ -384,9 +517,23 @@ function NeedPage(props: {
             <h3>{t('initiatives.needs.detail.offer')}</h3>
             <ErrorSummary errors={props.errors} />
             <PostForm action={`/needs/${n.slug}/offers`}>
-              <TextArea name="message" label={t('initiatives.needs.detail.offerMessage')} errors={props.errors} required rows={4} />
-              <TextField name="organisation" label={t('initiatives.needs.detail.offerOrganisation')} errors={props.errors} />
-              <TextField name="initiative" label={t('initiatives.needs.detail.offerInitiative')} errors={props.errors} />
+              <TextArea
+                name="message"
+                label={t('initiatives.needs.detail.offerMessage')}
+                errors={props.errors}
+                required
+                rows={4}
+              />
+              <TextField
+                name="organisation"
+                label={t('initiatives.needs.detail.offerOrganisation')}
+                errors={props.errors}
+              />
+              <TextField
+                name="initiative"
+                label={t('initiatives.needs.detail.offerInitiative')}
+                errors={props.errors}
+              />
               <button type="submit">{t('initiatives.needs.detail.sendOffer')}</button>
             </PostForm>
           </>
@@ -411,11 +558,24 @@ function NeedPage(props: {
   );
 }
 
-async function renderNeed(request: FastifyRequest, reply: FastifyReply, slug: string, errors: FormErrors = {}, status = 200, notice: string | null = null) {
+async function renderNeed(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  slug: string,
+  errors: FormErrors = {},
+  status = 200,
+  notice: string | null = null,
+) {
   const ctx = request.ctx;
   const need = await getNeed(ctx, slug);
-  const [offers, suggestions, regionList] = await Promise.all([offersFor(ctx, need), suggestionsFor(ctx, need), regions(ctx)]);
-  const mayOffer = !!ctx.actor.userId && (can(ctx.actor, 'needs.offer') || ctx.actor.grants.some((g) => g.role === 'organisation-rep'));
+  const [offers, suggestions, regionList] = await Promise.all([
+    offersFor(ctx, need),
+    suggestionsFor(ctx, need),
+    regions(ctx),
+  ]);
+  const mayOffer =
+    !!ctx.actor.userId &&
+    (can(ctx.actor, 'needs.offer') || ctx.actor.grants.some((g) => g.role === 'organisation-rep'));
   return sendPage(
     request,
     reply,
@@ -446,7 +606,12 @@ function needRaw(values: Record<string, string | string[] | undefined>) {
     description: one(values.description),
     country: one(values.country) || null,
     organisation: one(values.organisation) || null,
-    themes: values.themes === undefined ? [] : Array.isArray(values.themes) ? values.themes : [values.themes],
+    themes:
+      values.themes === undefined
+        ? []
+        : Array.isArray(values.themes)
+          ? values.themes
+          : [values.themes],
     languages: one(values.languages),
     startsOn: one(values.startsOn) || null,
     endsOn: one(values.endsOn) || null,
@@ -454,56 +619,132 @@ function needRaw(values: Record<string, string | string[] | undefined>) {
 }
 
 export async function needsRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/needs', { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: NeedListQuery } }, async (request, reply) => {
-    const query = request.query as NeedListQueryT;
-    const [result, countryList] = await Promise.all([listNeeds(request.ctx, query), countries(request.ctx)]);
-    return sendPage(request, reply, { title: request.t('initiatives.needs.title'), description: request.t('initiatives.needs.intro') }, <NeedsPage query={query} result={result} countryList={countryList} />);
-  });
-
-  app.get('/needs/new', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    if (!request.actor.userId) throw new AppError('unauthenticated', request.t('errors.title.unauthenticated'));
-    return sendPage(request, reply, { title: request.t('initiatives.needs.post') }, <NeedForm values={{}} errors={{}} countryList={await countries(request.ctx)} />);
-  });
-
-  app.post('/needs/new', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const values = (request.body ?? {}) as Record<string, string | string[] | undefined>;
-    try {
-      const need = await postNeed(request.ctx, needRaw(values));
-      return reply.redirect(`${prefix(request)}/needs/${need.slug}?done=posted`, 303);
-    } catch (error) {
-      if (isAppError(error) && error.code === 'validation') {
-        return sendPage(request, reply, { title: request.t('initiatives.needs.post'), status: 422 }, <NeedForm values={values} errors={errorsByField(error.errors)} countryList={await countries(request.ctx)} />);
-      }
-      throw error;
-    }
-  });
-
   app.get(
-    '/needs/:slug',
-    { config: { page: true }, schema: { hide: true, params: SlugParams, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } },
+    '/needs',
+    {
+      preValidation: dropEmptyQuery,
+      config: { page: true },
+      schema: { hide: true, querystring: NeedListQuery },
+    },
     async (request, reply) => {
-      const done = (request.query as { done?: string }).done;
-      return renderNeed(request, reply, (request.params as { slug: string }).slug, {}, 200, done && NOTICES[done] ? request.t(NOTICES[done]!) : null);
+      const query = request.query as NeedListQueryT;
+      const [result, countryList] = await Promise.all([
+        listNeeds(request.ctx, query),
+        countries(request.ctx),
+      ]);
+      return sendPage(
+        request,
+        reply,
+        {
+          title: request.t('initiatives.needs.title'),
+          description: request.t('initiatives.needs.intro'),
+        },
+        <NeedsPage query={query} result={result} countryList={countryList} />,
+      );
     },
   );
 
-  app.post('/needs/:slug/offers', { config: { page: true }, schema: { hide: true, params: SlugParams } }, async (request, reply) => {
-    const slug = (request.params as { slug: string }).slug;
-    const body = (request.body ?? {}) as Record<string, string>;
-    try {
-      await makeOffer(request.ctx, slug, { message: body.message, organisation: body.organisation, initiative: body.initiative });
-      return reply.redirect(`${prefix(request)}/needs/${slug}?done=offered`, 303);
-    } catch (error) {
-      if (isAppError(error) && error.code === 'validation') return renderNeed(request, reply, slug, errorsByField(error.errors), 422);
-      throw error;
-    }
-  });
+  app.get(
+    '/needs/new',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      if (!request.actor.userId)
+        throw new AppError('unauthenticated', request.t('errors.title.unauthenticated'));
+      return sendPage(
+        request,
+        reply,
+        { title: request.t('initiatives.needs.post') },
+        <NeedForm values={{}} errors={{}} countryList={await countries(request.ctx)} />,
+      );
+    },
+  );
+
+  app.post(
+    '/needs/new',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const values = (request.body ?? {}) as Record<string, string | string[] | undefined>;
+      try {
+        const need = await postNeed(request.ctx, needRaw(values));
+        return reply.redirect(`${prefix(request)}/needs/${need.slug}?done=posted`, 303);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'validation') {
+          return sendPage(
+            request,
+            reply,
+            { title: request.t('initiatives.needs.post'), status: 422 },
+            <NeedForm
+              values={values}
+              errors={errorsByField(error.errors)}
+              countryList={await countries(request.ctx)}
+            />,
+          );
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/needs/:slug',
+    {
+      config: { page: true },
+      schema: {
+        hide: true,
+        params: SlugParams,
+        querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }),
+      },
+    },
+    async (request, reply) => {
+      const done = (request.query as { done?: string }).done;
+      return renderNeed(
+        request,
+        reply,
+        (request.params as { slug: string }).slug,
+        {},
+        200,
+        done && NOTICES[done] ? request.t(NOTICES[done]!) : null,
+      );
+    },
+  );
+
+  app.post(
+    '/needs/:slug/offers',
+    { config: { page: true }, schema: { hide: true, params: SlugParams } },
+    async (request, reply) => {
+      const slug = (request.params as { slug: string }).slug;
+      const body = (request.body ?? {}) as Record<string, string>;
+      try {
+        await makeOffer(request.ctx, slug, {
+          message: body.message,
+          organisation: body.organisation,
+          initiative: body.initiative,
+        });
+        return reply.redirect(`${prefix(request)}/needs/${slug}?done=offered`, 303);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'validation')
+          return renderNeed(request, reply, slug, errorsByField(error.errors), 422);
+        throw error;
+      }
+    },
+  );
 
   app.post(
     '/needs/:slug/status',
-    { config: { page: true }, schema: { hide: true, params: SlugParams, body: Type.Object({ status: Type.String({ maxLength: 20 }) }) } },
+    {
+      config: { page: true },
+      schema: {
+        hide: true,
+        params: SlugParams,
+        body: Type.Object({ status: Type.String({ maxLength: 20 }) }),
+      },
+    },
     async (request, reply) => {
-      const need = await setNeedStatus(request.ctx, (request.params as { slug: string }).slug, (request.body as { status: string }).status);
+      const need = await setNeedStatus(
+        request.ctx,
+        (request.params as { slug: string }).slug,
+        (request.body as { status: string }).status,
+      );
       return reply.redirect(`${prefix(request)}/needs/${need.slug}?done=updated`, 303);
     },
   );
@@ -515,12 +756,21 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        body: Type.Object({ status: Type.String({ maxLength: 20 }), need: Type.String({ maxLength: 100 }), note: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        body: Type.Object({
+          status: Type.String({ maxLength: 20 }),
+          need: Type.String({ maxLength: 100 }),
+          note: Type.Optional(Type.String({ maxLength: 2000 })),
+        }),
       },
     },
     async (request, reply) => {
       const body = request.body as { status: string; need: string; note?: string };
-      await moveOffer(request.ctx, (request.params as { id: string }).id, body.status, body.note ?? null);
+      await moveOffer(
+        request.ctx,
+        (request.params as { id: string }).id,
+        body.status,
+        body.note ?? null,
+      );
       const need = await getNeed(request.ctx, body.need);
       return reply.redirect(`${prefix(request)}/needs/${need.slug}?done=updated`, 303);
     },
@@ -532,7 +782,8 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['needs'],
-        summary: 'Capacity needs posted by countries and organisations (open and in progress unless a status is given)',
+        summary:
+          'Capacity needs posted by countries and organisations (open and in progress unless a status is given)',
         querystring: NeedListQuery,
         response: { 200: ListOf(NeedSchema), ...problems(400) },
       },
@@ -553,7 +804,10 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
         response: { 201: NeedSchema, ...problems(400, 401, 403, 422) },
       },
     },
-    async (request, reply) => reply.status(201).send(needApi(await postNeed(request.ctx, request.body as Record<string, unknown>))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(needApi(await postNeed(request.ctx, request.body as Record<string, unknown>))),
   );
   app.get(
     '/api/v1/needs/:id',
@@ -567,8 +821,28 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
             need: NeedSchema,
             offers: Type.Array(OfferSchema),
             suggestions: Type.Object({
-              initiatives: Type.Array(Type.Object({ initiative: Type.Object({ id: Type.String(), slug: Type.String(), title: Type.String() }), score: Type.Number(), reasons: Type.Array(Type.String()) })),
-              providers: Type.Array(Type.Object({ organisation: Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() }), initiatives: Type.Integer(), themes: Type.Array(Type.String()) })),
+              initiatives: Type.Array(
+                Type.Object({
+                  initiative: Type.Object({
+                    id: Type.String(),
+                    slug: Type.String(),
+                    title: Type.String(),
+                  }),
+                  score: Type.Number(),
+                  reasons: Type.Array(Type.String()),
+                }),
+              ),
+              providers: Type.Array(
+                Type.Object({
+                  organisation: Type.Object({
+                    id: Type.String(),
+                    slug: Type.String(),
+                    name: Type.String(),
+                  }),
+                  initiatives: Type.Integer(),
+                  themes: Type.Array(Type.String()),
+                }),
+              ),
             }),
           }),
           ...problems(404),
@@ -577,26 +851,43 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const need = await getNeed(request.ctx, (request.params as { id: string }).id);
-      const [offers, s] = await Promise.all([offersFor(request.ctx, need), suggestionsFor(request.ctx, need)]);
+      const [offers, s] = await Promise.all([
+        offersFor(request.ctx, need),
+        suggestionsFor(request.ctx, need),
+      ]);
       const t = request.t;
       return {
         need: needApi(need),
         offers: offers.map(offerApi),
         suggestions: {
           initiatives: s.initiatives.map((x) => ({
-            initiative: { id: x.initiative.id, slug: x.initiative.slug, title: toApi(x.initiative).title },
+            initiative: {
+              id: x.initiative.id,
+              slug: x.initiative.slug,
+              title: toApi(x.initiative).title,
+            },
             score: Math.round(x.score * 1000) / 1000,
             reasons: [
               t('initiatives.overlap.reasonScope', {
-                themes: listText(x.sharedThemes.map((c) => themeLabel(t, c)), request.locale),
-                countries: x.place.kind === 'country' ? countryName(x.place.country, request.locale) : x.place.region,
+                themes: listText(
+                  x.sharedThemes.map((c) => themeLabel(t, c)),
+                  request.locale,
+                ),
+                countries:
+                  x.place.kind === 'country'
+                    ? countryName(x.place.country, request.locale)
+                    : x.place.region,
                 period: '',
               }),
               t('initiatives.overlap.reasonText', { percent: Math.round(x.textSimilarity * 100) }),
             ],
           })),
           providers: s.providers.map((p) => ({
-            organisation: { id: p.organisation.id, slug: p.organisation.slug, name: p.organisation.name },
+            organisation: {
+              id: p.organisation.id,
+              slug: p.organisation.slug,
+              name: p.organisation.name,
+            },
             initiatives: p.initiatives,
             themes: p.themes,
           })),
@@ -616,7 +907,18 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
         response: { 201: OfferSchema, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request, reply) => reply.status(201).send(offerApi(await makeOffer(request.ctx, (request.params as { id: string }).id, request.body as never))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          offerApi(
+            await makeOffer(
+              request.ctx,
+              (request.params as { id: string }).id,
+              request.body as never,
+            ),
+          ),
+        ),
   );
   app.patch(
     '/api/v1/needs/:id',
@@ -630,18 +932,28 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: NeedSchema, ...problems(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => needApi(await setNeedStatus(request.ctx, (request.params as { id: string }).id, (request.body as { status: string }).status)),
+    async (request) =>
+      needApi(
+        await setNeedStatus(
+          request.ctx,
+          (request.params as { id: string }).id,
+          (request.body as { status: string }).status,
+        ),
+      ),
   );
   app.patch(
     '/api/v1/offers/:id',
     {
       schema: {
         tags: ['needs'],
-        summary: 'Accept or decline an offer (the need\'s side), withdraw it or mark it delivered (the provider)',
+        summary:
+          "Accept or decline an offer (the need's side), withdraw it or mark it delivered (the provider)",
         security: [{ bearer: [] }],
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         body: Body({
-          status: Type.Union(['accepted', 'declined', 'withdrawn', 'delivered'].map((s) => Type.Literal(s))),
+          status: Type.Union(
+            ['accepted', 'declined', 'withdrawn', 'delivered'].map((s) => Type.Literal(s)),
+          ),
           note: Type.Optional(Type.String({ maxLength: 2000 })),
         }),
         response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409, 422) },
@@ -649,7 +961,12 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const body = request.body as { status: string; note?: string };
-      await moveOffer(request.ctx, (request.params as { id: string }).id, body.status, body.note ?? null);
+      await moveOffer(
+        request.ctx,
+        (request.params as { id: string }).id,
+        body.status,
+        body.note ?? null,
+      );
       return reply.status(204).send();
     },
   );

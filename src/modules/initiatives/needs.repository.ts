@@ -39,7 +39,11 @@ function needs(db: Db, f: NeedFilters) {
     q = q.where((eb) =>
       eb.or([
         eb('n.posted_by', '=', user),
-        eb('n.id', 'in', eb.selectFrom('need_offers').select('need_id').where('offered_by', '=', user)),
+        eb(
+          'n.id',
+          'in',
+          eb.selectFrom('need_offers').select('need_id').where('offered_by', '=', user),
+        ),
       ]),
     );
   }
@@ -96,7 +100,12 @@ export function offers(db: Db, needId: string) {
     .leftJoin('organisations as o', 'o.id', 'f.organisation_id')
     .leftJoin('initiatives as i', 'i.id', 'f.initiative_id')
     .selectAll('f')
-    .select(['o.slug as organisation_slug', 'o.name as organisation_name', 'i.slug as initiative_slug', 'i.title as initiative_title'])
+    .select([
+      'o.slug as organisation_slug',
+      'o.name as organisation_name',
+      'i.slug as initiative_slug',
+      'i.title as initiative_title',
+    ])
     .where('f.need_id', '=', needId)
     .orderBy('f.created_at')
     .execute();
@@ -107,7 +116,12 @@ export function insertOffer(db: Db, row: Insertable<NeedOffersTable>) {
 }
 
 export function lockOffer(db: Db, id: string) {
-  return db.selectFrom('need_offers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('need_offers')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export function setOfferStatus(db: Db, id: string, status: string, note: string | null, at: Date) {

@@ -6,7 +6,11 @@ import { newId, slugify } from '../../platform/ids.ts';
 import { cosine, fitTfIdf, jaccard, tokenize } from '../../platform/similarity.ts';
 import { authorize, isAllowed } from '../accounts/index.ts';
 import { countries, countryMap, languages } from '../reference/index.ts';
-import { organisationsBySlug, organisationsById, type Organisation } from '../organisations/index.ts';
+import {
+  organisationsBySlug,
+  organisationsById,
+  type Organisation,
+} from '../organisations/index.ts';
 import * as repo from './needs.repository.ts';
 import * as initiativesRepo from './initiatives.repository.ts';
 import { toInitiative } from './initiatives.present.ts';
@@ -29,7 +33,11 @@ function toNeed(row: repo.NeedRow): Need {
     description: row.description,
     country: row.country,
     organisation: row.organisation_id
-      ? { id: row.organisation_id, slug: row.organisation_slug ?? '', name: row.organisation_name ?? '' }
+      ? {
+          id: row.organisation_id,
+          slug: row.organisation_slug ?? '',
+          name: row.organisation_name ?? '',
+        }
       : null,
     themes: row.themes,
     languages: row.languages,
@@ -69,14 +77,23 @@ export async function listNeeds(ctx: ServiceContext, query: NeedQuery) {
   return { items: rows.map(toNeed), total, page, pageSize };
 }
 
-export async function needsOfCountry(ctx: Pick<ServiceContext, 'readDb'>, iso2: string): Promise<Need[]> {
+export async function needsOfCountry(
+  ctx: Pick<ServiceContext, 'readDb'>,
+  iso2: string,
+): Promise<Need[]> {
   return (await repo.needsOfCountry(ctx.readDb, iso2.toUpperCase())).map(toNeed);
 }
 
-function mayManageNeed(ctx: ServiceContext, need: Pick<Need, 'postedBy' | 'organisation'>): boolean {
+function mayManageNeed(
+  ctx: ServiceContext,
+  need: Pick<Need, 'postedBy' | 'organisation'>,
+): boolean {
   if (isAllowed(ctx, 'registry.review')) return true;
   if (ctx.actor.userId && need.postedBy === ctx.actor.userId) return true;
-  return !!need.organisation && isAllowed(ctx, 'needs.post', { type: 'organisation', id: need.organisation.id });
+  return (
+    !!need.organisation &&
+    isAllowed(ctx, 'needs.post', { type: 'organisation', id: need.organisation.id })
+  );
 }
 
 async function uniqueSlug(ctx: ServiceContext, title: string): Promise<string> {
@@ -87,7 +104,11 @@ async function uniqueSlug(ctx: ServiceContext, title: string): Promise<string> {
 }
 
 /** A focal point or an organisation posts a capacity need. */
-export async function postNeed(ctx: ServiceContext, raw: Record<string, unknown>, options: { isDemo?: boolean } = {}): Promise<Need> {
+export async function postNeed(
+  ctx: ServiceContext,
+  raw: Record<string, unknown>,
+  options: { isDemo?: boolean } = {},
+): Promise<Need> {
   if (!ctx.actor.userId && ctx.actor.via !== 'system') authorize(ctx, 'needs.post');
   const { value, errors } = normaliseNeed(raw, {
     countries: new Set((await countries(ctx)).map((c) => c.iso2)),
@@ -98,7 +119,9 @@ export async function postNeed(ctx: ServiceContext, raw: Record<string, unknown>
   if (value.organisation) {
     organisation = (await organisationsBySlug(ctx, [value.organisation])).get(value.organisation);
     if (!organisation) {
-      throw AppError.validation([{ path: '/organisation', message: `Unknown organisation "${value.organisation}".` }]);
+      throw AppError.validation([
+        { path: '/organisation', message: `Unknown organisation "${value.organisation}".` },
+      ]);
     }
   }
   const allowed =
@@ -147,8 +170,12 @@ export async function offersFor(ctx: ServiceContext, need: Need): Promise<Offer[
   return rows.map((r) => ({
     id: r.id,
     needId: r.need_id,
-    organisation: r.organisation_id ? { id: r.organisation_id, slug: r.organisation_slug ?? '', name: r.organisation_name ?? '' } : null,
-    initiative: r.initiative_id ? { id: r.initiative_id, slug: r.initiative_slug ?? '', title: r.initiative_title ?? '' } : null,
+    organisation: r.organisation_id
+      ? { id: r.organisation_id, slug: r.organisation_slug ?? '', name: r.organisation_name ?? '' }
+      : null,
+    initiative: r.initiative_id
+      ? { id: r.initiative_id, slug: r.initiative_slug ?? '', title: r.initiative_title ?? '' }
+      : null,
     message: r.message,
     status: r.status as OfferStatus,
     responseNote: r.response_note,
@@ -163,10 +190,16 @@ export function canManageNeed(ctx: ServiceContext, need: Need): boolean {
   return mayManageNeed(ctx, need);
 }
 
-export async function setNeedStatus(ctx: ServiceContext, idOrSlug: string, status: string): Promise<Need> {
+export async function setNeedStatus(
+  ctx: ServiceContext,
+  idOrSlug: string,
+  status: string,
+): Promise<Need> {
   if (!ctx.actor.userId && ctx.actor.via !== 'system') authorize(ctx, 'needs.post');
   if (!(NEED_STATUSES as readonly string[]).includes(status)) {
-    throw AppError.validation([{ path: '/status', message: `Choose one of: ${NEED_STATUSES.join(', ')}.` }]);
+    throw AppError.validation([
+      { path: '/status', message: `Choose one of: ${NEED_STATUSES.join(', ')}.` },
+    ]);
   }
   const need = await getNeed(ctx, idOrSlug);
   if (!mayManageNeed(ctx, need)) throw AppError.forbidden();
@@ -186,27 +219,40 @@ export async function setNeedStatus(ctx: ServiceContext, idOrSlug: string, statu
 }
 
 /** A provider answers a need with an offer. */
-export async function makeOffer(ctx: ServiceContext, needIdOrSlug: string, raw: { message?: string; organisation?: string; initiative?: string }): Promise<Offer> {
+export async function makeOffer(
+  ctx: ServiceContext,
+  needIdOrSlug: string,
+  raw: { message?: string; organisation?: string; initiative?: string },
+): Promise<Offer> {
   if (!ctx.actor.userId && ctx.actor.via !== 'system') authorize(ctx, 'needs.offer');
   const need = await getNeed(ctx, needIdOrSlug);
   const message = (raw.message ?? '').trim();
   const errors = [];
   if (!message) errors.push({ path: '/message', message: 'Say what you offer.' });
-  else if (message.length > 3000) errors.push({ path: '/message', message: 'Use at most 3,000 characters.' });
+  else if (message.length > 3000)
+    errors.push({ path: '/message', message: 'Use at most 3,000 characters.' });
   let organisation: Organisation | undefined;
   if (raw.organisation?.trim()) {
-    organisation = (await organisationsBySlug(ctx, [raw.organisation.trim()])).get(raw.organisation.trim());
-    if (!organisation) errors.push({ path: '/organisation', message: `Unknown organisation "${raw.organisation}".` });
+    organisation = (await organisationsBySlug(ctx, [raw.organisation.trim()])).get(
+      raw.organisation.trim(),
+    );
+    if (!organisation)
+      errors.push({
+        path: '/organisation',
+        message: `Unknown organisation "${raw.organisation}".`,
+      });
   }
   let initiativeId: string | null = null;
   if (raw.initiative?.trim()) {
     const found = await initiativesRepo.findInitiative(ctx.db, raw.initiative.trim());
-    if (!found || found.workflow !== 'published') errors.push({ path: '/initiative', message: `Unknown initiative "${raw.initiative}".` });
+    if (!found || found.workflow !== 'published')
+      errors.push({ path: '/initiative', message: `Unknown initiative "${raw.initiative}".` });
     else initiativeId = found.id;
   }
   if (errors.length) throw AppError.validation(errors);
   const allowed =
-    isAllowed(ctx, 'needs.offer') || (organisation && isAllowed(ctx, 'needs.offer', { type: 'organisation', id: organisation.id }));
+    isAllowed(ctx, 'needs.offer') ||
+    (organisation && isAllowed(ctx, 'needs.offer', { type: 'organisation', id: organisation.id }));
   if (!allowed) authorize(ctx, 'needs.offer');
   if (!['open', 'in-progress'].includes(need.status)) {
     throw new AppError('conflict', 'This need no longer takes offers.');
@@ -236,11 +282,18 @@ export async function makeOffer(ctx: ServiceContext, needIdOrSlug: string, raw: 
 }
 
 /** Moves an offer: the need's side accepts or declines, the provider withdraws or delivers. */
-export async function moveOffer(ctx: ServiceContext, offerId: string, status: string, note: string | null = null): Promise<void> {
+export async function moveOffer(
+  ctx: ServiceContext,
+  offerId: string,
+  status: string,
+  note: string | null = null,
+): Promise<void> {
   if (!ctx.actor.userId && ctx.actor.via !== 'system') authorize(ctx, 'needs.offer');
   const move = OFFER_MOVES[status as OfferStatus];
   if (!move || move.from.length === 0) {
-    throw AppError.validation([{ path: '/status', message: 'Choose accepted, declined, withdrawn or delivered.' }]);
+    throw AppError.validation([
+      { path: '/status', message: 'Choose accepted, declined, withdrawn or delivered.' },
+    ]);
   }
   await ctx.db.transaction().execute(async (trx) => {
     const offer = await repo.lockOffer(trx, offerId);
@@ -250,17 +303,26 @@ export async function moveOffer(ctx: ServiceContext, offerId: string, status: st
     const provider =
       isAllowed(ctx, 'registry.review') ||
       (!!ctx.actor.userId && offer.offered_by === ctx.actor.userId) ||
-      (!!offer.organisation_id && isAllowed(ctx, 'needs.offer', { type: 'organisation', id: offer.organisation_id }));
+      (!!offer.organisation_id &&
+        isAllowed(ctx, 'needs.offer', { type: 'organisation', id: offer.organisation_id }));
     const ok = move.by === 'need' ? mayManageNeed(ctx, need) : provider;
     if (!ok) throw AppError.forbidden();
     if (!move.from.includes(offer.status as OfferStatus)) {
       throw new AppError('conflict', `An offer that is ${offer.status} cannot become ${status}.`);
     }
     const now = ctx.clock.now();
-    await repo.setOfferStatus(trx, offerId, status, note?.trim().slice(0, 2000) || offer.response_note, now);
+    await repo.setOfferStatus(
+      trx,
+      offerId,
+      status,
+      note?.trim().slice(0, 2000) || offer.response_note,
+      now,
+    );
     // An accepted offer puts the need in progress; a delivered one meets it.
-    if (status === 'accepted' && need.status === 'open') await repo.setNeedStatus(trx, need.id, 'in-progress', now);
-    if (status === 'delivered' && need.status !== 'met') await repo.setNeedStatus(trx, need.id, 'met', now);
+    if (status === 'accepted' && need.status === 'open')
+      await repo.setNeedStatus(trx, need.id, 'in-progress', now);
+    if (status === 'delivered' && need.status !== 'met')
+      await repo.setNeedStatus(trx, need.id, 'met', now);
     await recordAudit(trx, ctx, {
       action: `offer.${status}`,
       entityType: 'need-offer',
@@ -317,7 +379,9 @@ export function hasSuggestionSource(id: string): boolean {
 export async function suggestionsFor(ctx: ServiceContext, need: Need) {
   const byIso = await countryMap(ctx);
   const home = need.country ? byIso.get(need.country) : undefined;
-  const homeRegions = home ? [home.intermediateRegion, home.subRegion, home.region].filter((r): r is string => !!r) : [];
+  const homeRegions = home
+    ? [home.intermediateRegion, home.subRegion, home.region].filter((r): r is string => !!r)
+    : [];
   const rows = await initiativesRepo.allInitiatives(ctx.readDb, {
     workflow: ['published'],
     themes: need.themes,
@@ -338,18 +402,26 @@ export async function suggestionsFor(ctx: ServiceContext, need: Need) {
       ...i.regions,
       ...i.countries.flatMap((c) => {
         const k = byIso.get(c);
-        return k ? [k.intermediateRegion, k.subRegion, k.region].filter((r): r is string => !!r) : [];
+        return k
+          ? [k.intermediateRegion, k.subRegion, k.region].filter((r): r is string => !!r)
+          : [];
       }),
     ]);
     const shared = homeRegions.find((r) => regionsOfI.has(r));
     if (shared) placed.push({ i, place: { kind: 'region', region: shared } });
   }
-  const model = fitTfIdf([tokenize(`${need.title}. ${need.description}`), ...placed.map((p) => tokenize(`${p.i.title}. ${p.i.description}`))]);
+  const model = fitTfIdf([
+    tokenize(`${need.title}. ${need.description}`),
+    ...placed.map((p) => tokenize(`${p.i.title}. ${p.i.description}`)),
+  ]);
   const initiatives: InitiativeSuggestion[] = placed
     .map((p, k) => {
       const textSimilarity = cosine(model.vectors[0]!, model.vectors[k + 1]!);
       const sharedThemes = p.i.themes.filter((t) => need.themes.includes(t));
-      const score = 0.5 * textSimilarity + 0.25 * jaccard(p.i.themes, need.themes) + 0.25 * (p.place.kind === 'country' ? 1 : 0.5);
+      const score =
+        0.5 * textSimilarity +
+        0.25 * jaccard(p.i.themes, need.themes) +
+        0.25 * (p.place.kind === 'country' ? 1 : 0.5);
       return { initiative: p.i, score, sharedThemes, place: p.place, textSimilarity };
     })
     .sort((a, b) => b.score - a.score)
@@ -359,7 +431,8 @@ export async function suggestionsFor(ctx: ServiceContext, need: Need) {
   const counts = new Map<string, { n: number; themes: Set<string> }>();
   for (const p of placed) {
     for (const part of p.i.participants) {
-      if (!part.organisationId || (part.role !== 'implementing' && part.role !== 'funding')) continue;
+      if (!part.organisationId || (part.role !== 'implementing' && part.role !== 'funding'))
+        continue;
       const entry = counts.get(part.organisationId) ?? { n: 0, themes: new Set<string>() };
       entry.n++;
       for (const t of p.i.themes) if (need.themes.includes(t)) entry.themes.add(t);
@@ -367,13 +440,22 @@ export async function suggestionsFor(ctx: ServiceContext, need: Need) {
     }
   }
   const top = [...counts].sort((a, b) => b[1].n - a[1].n).slice(0, 5);
-  const orgs = await organisationsById(ctx, top.map(([id]) => id));
+  const orgs = await organisationsById(
+    ctx,
+    top.map(([id]) => id),
+  );
   const providers: ProviderSuggestion[] = top
     .filter(([id]) => orgs.has(id))
-    .map(([id, c]) => ({ organisation: orgs.get(id)!, initiatives: c.n, themes: [...c.themes], region: homeRegions[0] ?? null }));
+    .map(([id, c]) => ({
+      organisation: orgs.get(id)!,
+      initiatives: c.n,
+      themes: [...c.themes],
+      region: homeRegions[0] ?? null,
+    }));
 
   const external = new Map<string, ExternalSuggestion[]>();
-  for (const source of sources) external.set(source.id, await source.suggest(ctx, need).catch(() => []));
+  for (const source of sources)
+    external.set(source.id, await source.suggest(ctx, need).catch(() => []));
   return { initiatives, providers, external };
 }
 

@@ -4,7 +4,13 @@ import { isIsoDate } from './initiatives.ts';
 
 export const NEED_STATUSES = ['open', 'in-progress', 'met', 'closed', 'withdrawn'] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
-export const OFFER_STATUSES = ['proposed', 'accepted', 'declined', 'withdrawn', 'delivered'] as const;
+export const OFFER_STATUSES = [
+  'proposed',
+  'accepted',
+  'declined',
+  'withdrawn',
+  'delivered',
+] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
 export interface NeedInput {
@@ -57,7 +63,9 @@ function text(v: unknown): string {
 
 function items(v: unknown): string[] {
   if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v.map(String) : String(v).split(/[;,\s]+/)).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(v) ? v.map(String) : String(v).split(/[;,\s]+/))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function normaliseNeed(
@@ -74,19 +82,26 @@ export function normaliseNeed(
   const country = text(raw.country).toUpperCase() || null;
   if (country && !refs.countries.has(country)) err('country', `Unknown country code "${country}".`);
   const organisation = text(raw.organisation) || null;
-  if (!country && !organisation) err('country', 'Name the country, or the organisation, that has this need.');
+  if (!country && !organisation)
+    err('country', 'Name the country, or the organisation, that has this need.');
   const themes = [...new Set(items(raw.themes))];
   if (themes.length === 0) err('themes', 'Choose at least one theme.');
   const bad = themes.filter((t) => !isTerm('theme', t));
-  if (bad.length) err('themes', `Unknown theme: ${bad.join(', ')}. Themes: ${termCodes('theme').join(', ')}.`);
+  if (bad.length)
+    err('themes', `Unknown theme: ${bad.join(', ')}. Themes: ${termCodes('theme').join(', ')}.`);
   const languages = [...new Set(items(raw.languages).map((l) => l.toLowerCase()))];
   const badLanguages = languages.filter((l) => !refs.languages.has(l));
-  if (badLanguages.length) err('languages', `Unknown language code: ${badLanguages.join(', ')} (use ISO 639-1, e.g. fr).`);
+  if (badLanguages.length)
+    err('languages', `Unknown language code: ${badLanguages.join(', ')} (use ISO 639-1, e.g. fr).`);
   const startsOn = text(raw.startsOn) || null;
   const endsOn = text(raw.endsOn) || null;
   if (startsOn && !isIsoDate(startsOn)) err('startsOn', 'Write the date as YYYY-MM-DD.');
   if (endsOn && !isIsoDate(endsOn)) err('endsOn', 'Write the date as YYYY-MM-DD.');
-  if (startsOn && endsOn && startsOn > endsOn) err('endsOn', 'The end date is before the start date.');
+  if (startsOn && endsOn && startsOn > endsOn)
+    err('endsOn', 'The end date is before the start date.');
   if (errors.length) return { value: null, errors };
-  return { value: { title, description, country, organisation, themes, languages, startsOn, endsOn }, errors };
+  return {
+    value: { title, description, country, organisation, themes, languages, startsOn, endsOn },
+    errors,
+  };
 }

@@ -7,10 +7,14 @@ import { InitiativeSummary } from './initiatives.pages.tsx';
 
 const ROLES: ParticipantRole[] = ['implementing', 'funding', 'partner', 'accountable', 'extending'];
 
-function OrganisationInitiatives(props: { data: Initiative[]; organisation: Organisation }): VNode | null {
+function OrganisationInitiatives(props: {
+  data: Initiative[];
+  organisation: Organisation;
+}): VNode | null {
   const view = useView();
   const { t } = view;
-  const roleOf = (i: Initiative) => i.participants.find((p) => p.organisationId === props.organisation.id)?.role;
+  const roleOf = (i: Initiative) =>
+    i.participants.find((p) => p.organisationId === props.organisation.id)?.role;
   return (
     <section aria-labelledby="org-initiatives">
       <h2 id="org-initiatives">{t('initiatives.title')}</h2>

@@ -77,10 +77,16 @@ export function bestThreshold(scored: readonly ScoredPair[], minPrecision = 0.9)
  * Two-fold cross-validation of the threshold: choose it on half the pairs, measure on the other
  * half, and the other way round (a check that the tuned threshold is not fitted to noise).
  */
-export function crossValidated(scored: readonly ScoredPair[]): Array<{ tunedOn: string; threshold: number; heldOut: Quality }> {
+export function crossValidated(
+  scored: readonly ScoredPair[],
+): Array<{ tunedOn: string; threshold: number; heldOut: Quality }> {
   const halves = [scored.filter((_, i) => i % 2 === 0), scored.filter((_, i) => i % 2 === 1)];
   return [0, 1].map((k) => {
     const tuned = bestThreshold(halves[k]!);
-    return { tunedOn: k === 0 ? 'even pairs' : 'odd pairs', threshold: tuned.threshold, heldOut: quality(halves[1 - k]!, tuned.threshold) };
+    return {
+      tunedOn: k === 0 ? 'even pairs' : 'odd pairs',
+      threshold: tuned.threshold,
+      heldOut: quality(halves[1 - k]!, tuned.threshold),
+    };
   });
 }

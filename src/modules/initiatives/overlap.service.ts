@@ -117,10 +117,12 @@ export async function registrationOverlaps(
   const corpus = (await repo.overlapCorpus(ctx.db)).map(corpusItem);
   const target = itemOf(initiative);
   const titles = new Map(
-    (await repo.findManyById(
-      ctx.db,
-      corpus.map((c) => c.id),
-    ).then((rows) => rows.map((r) => [r.id, r.slug] as const))),
+    await repo
+      .findManyById(
+        ctx.db,
+        corpus.map((c) => c.id),
+      )
+      .then((rows) => rows.map((r) => [r.id, r.slug] as const)),
   );
   const at = ctx.clock.now();
   // Pairs the coordinators dismissed stay out of sight.
@@ -190,7 +192,9 @@ export async function saveOverlapsFor(
 }
 
 /** The whole analysis over every registered initiative (after imports, and as a job). */
-export async function analyseOverlaps(ctx: ServiceContext): Promise<{ initiatives: number; pairs: number; likelyDuplicates: number }> {
+export async function analyseOverlaps(
+  ctx: ServiceContext,
+): Promise<{ initiatives: number; pairs: number; likelyDuplicates: number }> {
   const corpus = (await repo.overlapCorpus(ctx.db)).map(corpusItem);
   const at = ctx.clock.now();
   const found = findOverlaps(corpus);

@@ -16,7 +16,8 @@ import { quality, scoreLabelledPairs, type LabelledPair } from './overlap.qualit
 const item = (over: Partial<OverlapItem>): OverlapItem => ({
   id: 'x',
   title: 'Incident response training for the national CERT of Ghana',
-  description: 'Analysts of CERT-GH learn incident triage, log analysis and malware analysis, ending with a national exercise.',
+  description:
+    'Analysts of CERT-GH learn incident triage, log analysis and malware analysis, ending with a national exercise.',
   countries: ['GH'],
   themes: ['incident-management'],
   startsOn: '2024-01-01',
@@ -28,12 +29,21 @@ describe('time overlap', () => {
   it('measures shared length over combined length', () => {
     expect(timeOverlap(item({}), item({}))).toBeCloseTo(1);
     expect(timeOverlap(item({}), item({ startsOn: '2025-01-01', endsOn: '2025-12-31' }))).toBe(0);
-    expect(timeOverlap(item({ startsOn: '2024-01-01', endsOn: '2024-12-31' }), item({ startsOn: '2024-07-01', endsOn: '2025-06-30' }))).toBeCloseTo(184 / 547, 2);
+    expect(
+      timeOverlap(
+        item({ startsOn: '2024-01-01', endsOn: '2024-12-31' }),
+        item({ startsOn: '2024-07-01', endsOn: '2025-06-30' }),
+      ),
+    ).toBeCloseTo(184 / 547, 2);
   });
   it('treats open ends as running on, with an unknown share', () => {
-    expect(sharedPeriod(item({ endsOn: null }), item({ startsOn: '2030-01-01', endsOn: '2030-02-01' }))).toEqual({ from: '2030-01-01', to: '2030-02-01' });
+    expect(
+      sharedPeriod(item({ endsOn: null }), item({ startsOn: '2030-01-01', endsOn: '2030-02-01' })),
+    ).toEqual({ from: '2030-01-01', to: '2030-02-01' });
     expect(timeOverlap(item({ endsOn: null }), item({}))).toBe(0.5);
-    expect(sharedPeriod(item({ endsOn: '2020-01-01', startsOn: '2019-01-01' }), item({}))).toBeNull();
+    expect(
+      sharedPeriod(item({ endsOn: '2020-01-01', startsOn: '2019-01-01' }), item({})),
+    ).toBeNull();
   });
 });
 
@@ -42,21 +52,43 @@ describe('candidate rules', () => {
     expect(scorePair(item({}), item({ id: 'y' }), 0.8)).not.toBeNull();
     expect(scorePair(item({}), item({ id: 'y', countries: ['KE'] }), 0.8)).toBeNull();
     expect(scorePair(item({}), item({ id: 'y', themes: ['cybercrime'] }), 0.8)).toBeNull();
-    expect(scorePair(item({}), item({ id: 'y', startsOn: '2026-01-01', endsOn: '2026-02-01' }), 0.8)).toBeNull();
+    expect(
+      scorePair(item({}), item({ id: 'y', startsOn: '2026-01-01', endsOn: '2026-02-01' }), 0.8),
+    ).toBeNull();
   });
   it('matches regional programmes by region only when they name no country', () => {
     const regional = { countries: [], regions: ['western-africa'] };
     expect(scorePair(item({ ...regional }), item({ id: 'y', ...regional }), 0.8)).not.toBeNull();
-    expect(scorePair(item({ regions: ['western-africa'] }), item({ id: 'y', countries: ['SN'], regions: ['western-africa'] }), 0.8)).toBeNull();
+    expect(
+      scorePair(
+        item({ regions: ['western-africa'] }),
+        item({ id: 'y', countries: ['SN'], regions: ['western-africa'] }),
+        0.8,
+      ),
+    ).toBeNull();
   });
 });
 
 describe('findOverlaps', () => {
   const corpus: OverlapItem[] = [
     item({ id: 'a' }),
-    item({ id: 'b', title: 'Capacity development for CERT-GH analysts', description: 'Mentoring of incident handlers at CERT-GH in triage, log analysis and malware analysis, with a national exercise.' }),
-    item({ id: 'c', title: 'Judges trained on electronic evidence', description: 'A course for judges on electronic evidence.', themes: ['cybercrime'] }),
-    item({ id: 'd', countries: ['KE'], title: 'Incident response training for the national CERT of Kenya' }),
+    item({
+      id: 'b',
+      title: 'Capacity development for CERT-GH analysts',
+      description:
+        'Mentoring of incident handlers at CERT-GH in triage, log analysis and malware analysis, with a national exercise.',
+    }),
+    item({
+      id: 'c',
+      title: 'Judges trained on electronic evidence',
+      description: 'A course for judges on electronic evidence.',
+      themes: ['cybercrime'],
+    }),
+    item({
+      id: 'd',
+      countries: ['KE'],
+      title: 'Incident response training for the national CERT of Kenya',
+    }),
   ];
   it('flags the paraphrase and explains it with shared words', () => {
     const found = findOverlaps(corpus);
@@ -65,7 +97,9 @@ describe('findOverlaps', () => {
     expect([corpus[pair!.a]!.id, corpus[pair!.b]!.id]).toEqual(['a', 'b']);
     expect(pair!.likelyDuplicate).toBe(true);
     expect(pair!.sharedCountries).toEqual(['GH']);
-    expect(surfaceTerms(pair!.sharedStems, [corpus[0]!.description, corpus[1]!.description])).toEqual(expect.arrayContaining(['CERT-GH']));
+    expect(
+      surfaceTerms(pair!.sharedStems, [corpus[0]!.description, corpus[1]!.description]),
+    ).toEqual(expect.arrayContaining(['CERT-GH']));
   });
   it('finds the overlaps of one new initiative against the registry', () => {
     const fresh = item({ id: 'new', title: 'Triage and malware analysis course for CERT-GH' });
@@ -76,12 +110,16 @@ describe('findOverlaps', () => {
 });
 
 describe('quality of the likely-duplicate flag on the labelled pairs', () => {
-  const background = (demo as Array<{ title: { en: string }; description: { en: string } }>).map((d) => ({ title: d.title.en, description: d.description.en }));
+  const background = (demo as Array<{ title: { en: string }; description: { en: string } }>).map(
+    (d) => ({ title: d.title.en, description: d.description.en }),
+  );
   const scored = scoreLabelledPairs(pairs as LabelledPair[], background);
 
   it('holds at least 60 labelled pairs of each kind', () => {
     expect(scored.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(scored.map((s) => s.label))).toEqual(new Set(['duplicate', 'complementary', 'unrelated']));
+    expect(new Set(scored.map((s) => s.label))).toEqual(
+      new Set(['duplicate', 'complementary', 'unrelated']),
+    );
   });
   it(`reaches precision ≥ 0.9 at recall ≥ 0.8 with the threshold ${DUPLICATE_THRESHOLD}`, () => {
     const q = quality(scored);

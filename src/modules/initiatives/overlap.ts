@@ -63,8 +63,13 @@ export function sharedPeriod(
   b: Pick<OverlapItem, 'startsOn' | 'endsOn'>,
 ): { from: string | null; to: string | null } | null {
   const from =
-    a.startsOn && b.startsOn ? (a.startsOn > b.startsOn ? a.startsOn : b.startsOn) : (a.startsOn ?? b.startsOn);
-  const to = a.endsOn && b.endsOn ? (a.endsOn < b.endsOn ? a.endsOn : b.endsOn) : (a.endsOn ?? b.endsOn);
+    a.startsOn && b.startsOn
+      ? a.startsOn > b.startsOn
+        ? a.startsOn
+        : b.startsOn
+      : (a.startsOn ?? b.startsOn);
+  const to =
+    a.endsOn && b.endsOn ? (a.endsOn < b.endsOn ? a.endsOn : b.endsOn) : (a.endsOn ?? b.endsOn);
   if (from && to && from > to) return null;
   return { from, to };
 }
@@ -94,7 +99,10 @@ export function overlapScore(parts: {
 }): number {
   const w = OVERLAP_WEIGHTS;
   return (
-    w.text * parts.text + w.time * parts.time + w.themes * parts.themes + w.countries * parts.countries
+    w.text * parts.text +
+    w.time * parts.time +
+    w.themes * parts.themes +
+    w.countries * parts.countries
   );
 }
 
@@ -243,13 +251,17 @@ export function surfaceTerms(stems: readonly string[], texts: readonly string[])
     const words = text.split(/[^\p{L}\p{N}-]+/u).filter(Boolean);
     for (const word of words) {
       const [s] = tokenize(word);
-      if (s && wanted.has(s) && !found.has(s)) found.set(s, /^[A-Z0-9-]{2,}$/.test(word) ? word : word.toLowerCase());
+      if (s && wanted.has(s) && !found.has(s))
+        found.set(s, /^[A-Z0-9-]{2,}$/.test(word) ? word : word.toLowerCase());
     }
   }
   return stems.map((s) => found.get(s)).filter((w): w is string => !!w);
 }
 
 /** "2024–2025", "2024", "since 2024" style years of a shared period. */
-export function periodYears(from: string | null, to: string | null): { from: string | null; to: string | null } {
+export function periodYears(
+  from: string | null,
+  to: string | null,
+): { from: string | null; to: string | null } {
   return { from: from ? from.slice(0, 4) : null, to: to ? to.slice(0, 4) : null };
 }

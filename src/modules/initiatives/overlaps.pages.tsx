@@ -13,7 +13,13 @@ import { themeLabel } from './labels.ts';
 
 type Query = Static<typeof OverlapListQuery>;
 
-function OverlapsPage(props: { query: Query; result: Awaited<ReturnType<typeof listOverlaps>>; decide: boolean; countryList: Country[]; saved: boolean }): VNode {
+function OverlapsPage(props: {
+  query: Query;
+  result: Awaited<ReturnType<typeof listOverlaps>>;
+  decide: boolean;
+  countryList: Country[];
+  saved: boolean;
+}): VNode {
   const view = useView();
   const { t } = view;
   const q = props.query;
@@ -28,7 +34,12 @@ function OverlapsPage(props: { query: Query; result: Awaited<ReturnType<typeof l
         </div>
       ) : null}
       <div class="layout-with-aside">
-        <form method="get" action={view.href('/overlaps')} class="facets" aria-label={t('initiatives.overlap.filters')}>
+        <form
+          method="get"
+          action={view.href('/overlaps')}
+          class="facets"
+          aria-label={t('initiatives.overlap.filters')}
+        >
           <div class="field">
             <label for="f-country">{t('initiatives.overlap.country')}</label>
             <select id="f-country" name="country">
@@ -56,7 +67,15 @@ function OverlapsPage(props: { query: Query; result: Awaited<ReturnType<typeof l
           </div>
           <div class="field">
             <label for="f-minScore">{t('initiatives.overlap.minScore')}</label>
-            <input id="f-minScore" type="number" name="minScore" min="0" max="1" step="0.05" value={q.minScore ?? ''} />
+            <input
+              id="f-minScore"
+              type="number"
+              name="minScore"
+              min="0"
+              max="1"
+              step="0.05"
+              value={q.minScore ?? ''}
+            />
           </div>
           <div class="field">
             <label for="f-decision">{t('initiatives.overlap.decisionFilter')}</label>
@@ -78,28 +97,61 @@ function OverlapsPage(props: { query: Query; result: Awaited<ReturnType<typeof l
           <button type="submit">{t('initiatives.overlap.submit')}</button>
         </form>
         <section aria-labelledby="pairs-heading">
-          <h2 id="pairs-heading">{t('initiatives.overlap.results', { count: props.result.total })}</h2>
-          <OverlapList items={props.result.items} decide={props.decide} returnTo={`/overlaps${view.query ? `?${view.query}` : ''}`} />
-          <Pagination page={props.result.page} pageSize={props.result.pageSize} total={props.result.total} />
+          <h2 id="pairs-heading">
+            {t('initiatives.overlap.results', { count: props.result.total })}
+          </h2>
+          <OverlapList
+            items={props.result.items}
+            decide={props.decide}
+            returnTo={`/overlaps${view.query ? `?${view.query}` : ''}`}
+          />
+          <Pagination
+            page={props.result.page}
+            pageSize={props.result.pageSize}
+            total={props.result.total}
+          />
         </section>
       </div>
     </>
   );
 }
 
-const PageQuery = Type.Object({ ...OverlapListQuery.properties, saved: Type.Optional(Type.String({ maxLength: 5 })) }, { additionalProperties: false });
+const PageQuery = Type.Object(
+  { ...OverlapListQuery.properties, saved: Type.Optional(Type.String({ maxLength: 5 })) },
+  { additionalProperties: false },
+);
 
 export async function overlapsPages(app: FastifyInstance): Promise<void> {
-  app.get('/overlaps', { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
-    const { saved, ...query } = request.query as Query & { saved?: string };
-    const [result, countryList] = await Promise.all([listOverlaps(request.ctx, query), countries(request.ctx)]);
-    return sendPage(
-      request,
-      reply,
-      { title: request.t('initiatives.overlap.title'), description: request.t('initiatives.overlap.intro') },
-      <OverlapsPage query={query} result={result} decide={isAllowed(request.ctx, 'registry.decide-overlap')} countryList={countryList} saved={!!saved} />,
-    );
-  });
+  app.get(
+    '/overlaps',
+    {
+      preValidation: dropEmptyQuery,
+      config: { page: true },
+      schema: { hide: true, querystring: PageQuery },
+    },
+    async (request, reply) => {
+      const { saved, ...query } = request.query as Query & { saved?: string };
+      const [result, countryList] = await Promise.all([
+        listOverlaps(request.ctx, query),
+        countries(request.ctx),
+      ]);
+      return sendPage(
+        request,
+        reply,
+        {
+          title: request.t('initiatives.overlap.title'),
+          description: request.t('initiatives.overlap.intro'),
+        },
+        <OverlapsPage
+          query={query}
+          result={result}
+          decide={isAllowed(request.ctx, 'registry.decide-overlap')}
+          countryList={countryList}
+          saved={!!saved}
+        />,
+      );
+    },
+  );
 
   app.post(
     '/overlaps/:id/decision',
@@ -109,7 +161,9 @@ export async function overlapsPages(app: FastifyInstance): Promise<void> {
         hide: true,
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         body: Type.Object({
-          decision: Type.Union(['duplicate', 'complementary', 'unrelated'].map((d) => Type.Literal(d))),
+          decision: Type.Union(
+            ['duplicate', 'complementary', 'unrelated'].map((d) => Type.Literal(d)),
+          ),
           note: Type.Optional(Type.String({ maxLength: 2000 })),
           returnTo: Type.Optional(Type.String({ maxLength: 500 })),
         }),
@@ -117,10 +171,20 @@ export async function overlapsPages(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const body = request.body as { decision: string; note?: string; returnTo?: string };
-      await decideOverlap(request.ctx, (request.params as { id: string }).id, body.decision, body.note ?? null);
+      await decideOverlap(
+        request.ctx,
+        (request.params as { id: string }).id,
+        body.decision,
+        body.note ?? null,
+      );
       // Only paths on this site, never another host.
-      const back = body.returnTo && /^\/(?!\/)[\w\-/?=&%.]*$/.test(body.returnTo) ? body.returnTo : '/overlaps';
-      const target = back.startsWith('/initiatives/') ? `${back.split('?')[0]}?done=decided` : `${back}${back.includes('?') ? '&' : '?'}saved=1`;
+      const back =
+        body.returnTo && /^\/(?!\/)[\w\-/?=&%.]*$/.test(body.returnTo)
+          ? body.returnTo
+          : '/overlaps';
+      const target = back.startsWith('/initiatives/')
+        ? `${back.split('?')[0]}?done=decided`
+        : `${back}${back.includes('?') ? '&' : '?'}saved=1`;
       return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}${target}`, 303);
     },
   );

@@ -29,6 +29,9 @@ export const ORGANISATION_CSV_COLUMNS: ReadonlyArray<CsvColumn<OrganisationInput
   { name: 'memberStates', value: (r) => r.memberStates },
 ];
 
-export function serialiseOrganisations(list: readonly Organisation[], format: RecordFormat): string {
+export function serialiseOrganisations(
+  list: readonly Organisation[],
+  format: RecordFormat,
+): string {
   return writeRecords(list.map(toRecord), format, ORGANISATION_CSV_COLUMNS, (r) => r);
 }

@@ -51,7 +51,13 @@ function Directory(props: {
       <h1>{t('organisations.title')}</h1>
       <p class="lead">{t('organisations.intro')}</p>
       <div class="layout-with-aside">
-        <form method="get" action={view.href('/organisations')} class="facets" role="search" aria-label={t('organisations.search.label')}>
+        <form
+          method="get"
+          action={view.href('/organisations')}
+          class="facets"
+          role="search"
+          aria-label={t('organisations.search.label')}
+        >
           <div class="field">
             <label for="f-q">{t('organisations.search.q')}</label>
             <input id="f-q" type="search" name="q" value={props.query.q ?? ''} />
@@ -60,20 +66,38 @@ function Directory(props: {
             name="stakeholderGroup"
             label={t('organisations.search.group')}
             value={props.query.stakeholderGroup}
-            options={TAXONOMIES.stakeholderGroup.map((g) => ({ value: g.code, label: t(`organisations.group.${g.code}`) }))}
+            options={TAXONOMIES.stakeholderGroup.map((g) => ({
+              value: g.code,
+              label: t(`organisations.group.${g.code}`),
+            }))}
           />
           <SelectFilter
             name="kind"
             label={t('organisations.search.kind')}
             value={props.query.kind}
-            options={ORGANISATION_KINDS.map((k) => ({ value: k, label: t(`organisations.kind.${k}`) }))}
+            options={ORGANISATION_KINDS.map((k) => ({
+              value: k,
+              label: t(`organisations.kind.${k}`),
+            }))}
           />
-          <SelectFilter name="country" label={t('organisations.search.country')} value={props.query.country?.toUpperCase()} options={countryOptions} />
-          <SelectFilter name="memberState" label={t('organisations.search.memberState')} value={props.query.memberState?.toUpperCase()} options={countryOptions} />
+          <SelectFilter
+            name="country"
+            label={t('organisations.search.country')}
+            value={props.query.country?.toUpperCase()}
+            options={countryOptions}
+          />
+          <SelectFilter
+            name="memberState"
+            label={t('organisations.search.memberState')}
+            value={props.query.memberState?.toUpperCase()}
+            options={countryOptions}
+          />
           <button type="submit">{t('organisations.search.submit')}</button>
         </form>
         <section aria-labelledby="results-heading">
-          <h2 id="results-heading">{t('organisations.search.results', { count: props.result.total })}</h2>
+          <h2 id="results-heading">
+            {t('organisations.search.results', { count: props.result.total })}
+          </h2>
           <ul class="results">
             {props.result.items.map((o) => (
               <li key={o.id}>
@@ -85,12 +109,18 @@ function Directory(props: {
                   <li>{t(`organisations.group.${o.stakeholderGroup}`)}</li>
                   <li>{t(`organisations.kind.${o.kind}`)}</li>
                   {o.country ? <li>{countryName(o.country, view.locale)}</li> : null}
-                  {o.memberStates.length ? <li>{t('organisations.members', { count: o.memberStates.length })}</li> : null}
+                  {o.memberStates.length ? (
+                    <li>{t('organisations.members', { count: o.memberStates.length })}</li>
+                  ) : null}
                 </ul>
               </li>
             ))}
           </ul>
-          <Pagination page={props.result.page} pageSize={props.result.pageSize} total={props.result.total} />
+          <Pagination
+            page={props.result.page}
+            pageSize={props.result.pageSize}
+            total={props.result.total}
+          />
         </section>
       </div>
     </>
@@ -133,7 +163,9 @@ function Profile(props: {
           <>
             <dt>{t('organisations.profile.basedIn')}</dt>
             <dd>
-              <a href={view.href(`/countries/${o.country.toLowerCase()}`)}>{countryName(o.country, view.locale)}</a>
+              <a href={view.href(`/countries/${o.country.toLowerCase()}`)}>
+                {countryName(o.country, view.locale)}
+              </a>
             </dd>
           </>
         ) : null}
@@ -161,7 +193,9 @@ function Profile(props: {
           <ul class="columns">
             {members.map((iso2) => (
               <li key={iso2}>
-                <a href={view.href(`/countries/${iso2.toLowerCase()}`)}>{countryName(iso2, view.locale)}</a>
+                <a href={view.href(`/countries/${iso2.toLowerCase()}`)}>
+                  {countryName(iso2, view.locale)}
+                </a>
               </li>
             ))}
           </ul>
@@ -185,10 +219,17 @@ function Profile(props: {
 export async function organisationsPages(app: FastifyInstance): Promise<void> {
   app.get(
     '/organisations',
-    { preValidation: dropEmptyQuery, config: { page: true }, schema: { hide: true, querystring: OrganisationListQuery } },
+    {
+      preValidation: dropEmptyQuery,
+      config: { page: true },
+      schema: { hide: true, querystring: OrganisationListQuery },
+    },
     async (request, reply) => {
       const query = request.query as ListQuery;
-      const [result, countryList] = await Promise.all([listOrganisations(request.ctx, query), countries(request.ctx)]);
+      const [result, countryList] = await Promise.all([
+        listOrganisations(request.ctx, query),
+        countries(request.ctx),
+      ]);
       return sendPage(
         request,
         reply,
@@ -204,17 +245,27 @@ export async function organisationsPages(app: FastifyInstance): Promise<void> {
       schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 100 }) }) },
     },
     async (request, reply) => {
-      const organisation = await getOrganisation(request.ctx, (request.params as { slug: string }).slug);
+      const organisation = await getOrganisation(
+        request.ctx,
+        (request.params as { slug: string }).slug,
+      );
       const sections = await Promise.all(
         organisationSections().map(async (s) => {
           const data = await s.load(request.ctx, organisation);
-          return { id: s.id, node: data === null ? null : <s.Component data={data} organisation={organisation} /> };
+          return {
+            id: s.id,
+            node: data === null ? null : <s.Component data={data} organisation={organisation} />,
+          };
         }),
       );
       return sendPage(
         request,
         reply,
-        { title: organisation.name, description: organisation.description.slice(0, 200), canonical: `/organisations/${organisation.slug}` },
+        {
+          title: organisation.name,
+          description: organisation.description.slice(0, 200),
+          canonical: `/organisations/${organisation.slug}`,
+        },
         <Profile organisation={organisation} sections={sections} />,
       );
     },

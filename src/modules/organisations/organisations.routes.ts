@@ -10,12 +10,14 @@ export async function organisationsApi(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['organisations'],
-        summary: 'The directory of organisations: governments, regional and international organisations, civil society, private sector, technical community, academia',
+        summary:
+          'The directory of organisations: governments, regional and international organisations, civil society, private sector, technical community, academia',
         querystring: OrganisationListQuery,
         response: { 200: ListOf(OrganisationSchema), ...problems(400) },
       },
     },
-    async (request) => listOrganisations(request.ctx, request.query as Static<typeof OrganisationListQuery>),
+    async (request) =>
+      listOrganisations(request.ctx, request.query as Static<typeof OrganisationListQuery>),
   );
   app.get(
     '/api/v1/organisations/:id',

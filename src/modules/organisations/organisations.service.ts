@@ -4,7 +4,11 @@ import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './organisations.repository.ts';
-import { normaliseOrganisation, type Organisation, type OrganisationInput } from './organisations.ts';
+import {
+  normaliseOrganisation,
+  type Organisation,
+  type OrganisationInput,
+} from './organisations.ts';
 import { authorize } from '../accounts/index.ts';
 import { countries, termCodes } from '../reference/index.ts';
 import type { FieldError } from '../../platform/errors.ts';
@@ -203,7 +207,8 @@ export async function importOrganisations(
   options: { skipInvalid?: boolean } = {},
 ): Promise<OrganisationImportReport> {
   authorize(ctx, 'registry.import');
-  if (raws.length === 0) throw AppError.validation([{ path: '/rows', message: 'The file holds no rows.' }]);
+  if (raws.length === 0)
+    throw AppError.validation([{ path: '/rows', message: 'The file holds no rows.' }]);
   const refs = {
     countries: new Set((await countries(ctx)).map((c) => c.iso2)),
     stakeholderGroups: new Set<string>(termCodes('stakeholderGroup')),
@@ -215,7 +220,10 @@ export async function importOrganisations(
     const row = index + 1;
     const { value, errors } = normaliseOrganisation(raw, refs, `/rows/${row}`);
     if (value && seen.has(value.slug))
-      errors.push({ path: `/rows/${row}/slug`, message: `Same slug as row ${seen.get(value.slug)}.` });
+      errors.push({
+        path: `/rows/${row}/slug`,
+        message: `Same slug as row ${seen.get(value.slug)}.`,
+      });
     else if (value) seen.set(value.slug, row);
     if (value && errors.length === 0) valid.push(value);
     else skipped.push({ row, errors });
@@ -228,8 +236,14 @@ export async function importOrganisations(
   }
   const report: OrganisationImportReport = { created: 0, updated: 0, unchanged: 0, skipped };
   await ctx.db.transaction().execute(async (trx) => {
-    const existingRows = await repo.findManyBySlug(trx, valid.map((v) => v.slug));
-    const members = await repo.memberStates(trx, existingRows.map((r) => r.id));
+    const existingRows = await repo.findManyBySlug(
+      trx,
+      valid.map((v) => v.slug),
+    );
+    const members = await repo.memberStates(
+      trx,
+      existingRows.map((r) => r.id),
+    );
     const existing = new Map(existingRows.map((r) => [r.slug, present(r, members.get(r.id))]));
     const now = ctx.clock.now();
     for (const v of valid) {
@@ -247,7 +261,12 @@ export async function importOrganisations(
       if (current && sameAs(v, current)) {
         report.unchanged++;
       } else if (current) {
-        await repo.updateOrganisation(trx, current.id, { ...columns, updated_at: now }, v.memberStates);
+        await repo.updateOrganisation(
+          trx,
+          current.id,
+          { ...columns, updated_at: now },
+          v.memberStates,
+        );
         await recordAudit(trx, ctx, {
           action: 'organisation.update',
           entityType: 'organisation',
@@ -258,7 +277,11 @@ export async function importOrganisations(
         });
         report.updated++;
       } else {
-        const row = await repo.insertOrganisation(trx, { id: newId(), slug: v.slug, ...columns }, v.memberStates);
+        const row = await repo.insertOrganisation(
+          trx,
+          { id: newId(), slug: v.slug, ...columns },
+          v.memberStates,
+        );
         await recordAudit(trx, ctx, {
           action: 'organisation.create',
           entityType: 'organisation',
@@ -274,8 +297,13 @@ export async function importOrganisations(
 }
 
 /** Every organisation, for export. */
-export async function exportOrganisations(ctx: Pick<ServiceContext, 'readDb'>): Promise<Organisation[]> {
+export async function exportOrganisations(
+  ctx: Pick<ServiceContext, 'readDb'>,
+): Promise<Organisation[]> {
   const rows = await repo.allOrganisations(ctx.readDb);
-  const members = await repo.memberStates(ctx.readDb, rows.map((r) => r.id));
+  const members = await repo.memberStates(
+    ctx.readDb,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => present(r, members.get(r.id)));
 }

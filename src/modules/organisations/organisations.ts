@@ -54,7 +54,8 @@ export function normaliseOrganisation(
   prefix = '',
 ): { value: OrganisationInput | null; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const err = (field: string, message: string) => errors.push({ path: `${prefix}/${field}`, message });
+  const err = (field: string, message: string) =>
+    errors.push({ path: `${prefix}/${field}`, message });
   const slug = cell(raw.slug);
   if (!slug) err('slug', 'Give the organisation a slug, e.g. "african-union".');
   else if (!SLUG.test(slug) || slug.length > 100)
@@ -74,7 +75,7 @@ export function normaliseOrganisation(
   if (country && !refs.countries.has(country)) err('country', `Unknown country code "${country}".`);
   const website = cell(raw.website) || null;
   if (website) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = ['http:', 'https:'].includes(new URL(website).protocol);
     } catch {
@@ -98,7 +99,18 @@ export function normaliseOrganisation(
   const ecosocStatus = e === true || ['true', 'yes', '1'].includes(cell(e).toLowerCase());
   if (errors.length) return { value: null, errors };
   return {
-    value: { slug, name, acronym, stakeholderGroup, kind, country, website, description, ecosocStatus, memberStates },
+    value: {
+      slug,
+      name,
+      acronym,
+      stakeholderGroup,
+      kind,
+      country,
+      website,
+      description,
+      ecosocStatus,
+      memberStates,
+    },
     errors,
   };
 }

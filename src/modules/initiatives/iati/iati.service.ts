@@ -3,7 +3,12 @@ import { validateXML } from 'xmllint-wasm';
 import type { ServiceContext } from '../../../platform/context.ts';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
 import { regions } from '../../reference/index.ts';
-import { exportInitiatives, importInitiatives, type ImportReport, type ListQuery } from '../initiatives.service.ts';
+import {
+  exportInitiatives,
+  importInitiatives,
+  type ImportReport,
+  type ListQuery,
+} from '../initiatives.service.ts';
 import { initiativesToIati, parseIati } from './iati.ts';
 
 const SCHEMA_DIR = new URL('./', import.meta.url);
@@ -64,6 +69,7 @@ export async function importIati(
     );
   }
   const parsed = parseIati(xml, await regions(ctx));
-  if (parsed.problems.length) throw AppError.validation(parsed.problems, 'The IATI file could not be read.');
+  if (parsed.problems.length)
+    throw AppError.validation(parsed.problems, 'The IATI file could not be read.');
   return importInitiatives(ctx, parsed.records, options);
 }

@@ -43,18 +43,26 @@ export interface RegionCode {
 }
 
 function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // Characters XML 1.0 forbids.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // Characters XML 1.0 forbids.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
 }
 
-function narratives(main: string, language: string, others: Array<[string, string | undefined]>): string {
+function narratives(
+  main: string,
+  language: string,
+  others: Array<[string, string | undefined]>,
+): string {
   const out = [`<narrative xml:lang="${esc(language)}">${esc(main)}</narrative>`];
-  for (const [lang, text] of others) if (text) out.push(`<narrative xml:lang="${esc(lang)}">${esc(text)}</narrative>`);
+  for (const [lang, text] of others)
+    if (text) out.push(`<narrative xml:lang="${esc(lang)}">${esc(text)}</narrative>`);
   return out.join('');
 }
 
@@ -88,9 +96,19 @@ export function initiativesToIati(list: readonly Initiative[], options: ExportOp
     a.push(
       `<reporting-org ref="${IATI_PREFIX}" type="90" secondary-reporter="1"><narrative>Capacity Commons</narrative></reporting-org>`,
     );
-    a.push(`<title>${narratives(i.title, i.language, others.map(([l, t]) => [l, t.title]))}</title>`);
     a.push(
-      `<description type="1">${narratives(i.description, i.language, others.map(([l, t]) => [l, t.description]))}</description>`,
+      `<title>${narratives(
+        i.title,
+        i.language,
+        others.map(([l, t]) => [l, t.title]),
+      )}</title>`,
+    );
+    a.push(
+      `<description type="1">${narratives(
+        i.description,
+        i.language,
+        others.map(([l, t]) => [l, t.description]),
+      )}</description>`,
     );
     for (const p of i.participants) {
       const attrs = [
@@ -99,7 +117,9 @@ export function initiativesToIati(list: readonly Initiative[], options: ExportOp
         p.role === 'partner' ? 'cc:role="partner"' : '',
         p.slug ? `cc:organisation="${esc(p.slug)}"` : '',
       ].filter(Boolean);
-      a.push(`<participating-org ${attrs.join(' ')}><narrative>${esc(p.name)}</narrative></participating-org>`);
+      a.push(
+        `<participating-org ${attrs.join(' ')}><narrative>${esc(p.name)}</narrative></participating-org>`,
+      );
     }
     a.push(`<activity-status code="${STATUS_TO_IATI.get(i.status as never) ?? '2'}"/>`);
     const started = i.status !== 'pipeline';
@@ -135,12 +155,15 @@ export function initiativesToIati(list: readonly Initiative[], options: ExportOp
       );
     }
     if (i.outputs.length) {
-      a.push(`<cc:outputs>${i.outputs.map((o) => `<cc:output>${esc(o)}</cc:output>`).join('')}</cc:outputs>`);
+      a.push(
+        `<cc:outputs>${i.outputs.map((o) => `<cc:output>${esc(o)}</cc:output>`).join('')}</cc:outputs>`,
+      );
     }
     a.push('</iati-activity>');
     lines.push(a.join('\n'));
   }
-  if (skipped) lines.push(`<!-- ${skipped} initiative(s) without a start date or organisation left out -->`);
+  if (skipped)
+    lines.push(`<!-- ${skipped} initiative(s) without a start date or organisation left out -->`);
   lines.push('</iati-activities>');
   return `${lines.join('\n')}\n`;
 }
@@ -172,7 +195,9 @@ function textOf(node: unknown): string {
   if (node === undefined || node === null) return '';
   if (typeof node === 'string' || typeof node === 'number') return String(node).trim();
   const n = node as Node;
-  return typeof n['#text'] === 'string' || typeof n['#text'] === 'number' ? String(n['#text']).trim() : '';
+  return typeof n['#text'] === 'string' || typeof n['#text'] === 'number'
+    ? String(n['#text']).trim()
+    : '';
 }
 
 /** Narratives of an element by language (a bare text, as in IATI 1.x, counts for `fallback`). */
@@ -182,7 +207,9 @@ function byLanguage(element: unknown, fallback: string): Map<string, string> {
     const list = asArray(el.narrative);
     if (list.length === 0 && textOf(el)) out.set(String(el['@xml:lang'] ?? fallback), textOf(el));
     for (const n of list) {
-      const lang = String((n as Node)['@xml:lang'] ?? fallback).slice(0, 2).toLowerCase();
+      const lang = String((n as Node)['@xml:lang'] ?? fallback)
+        .slice(0, 2)
+        .toLowerCase();
       const text = textOf(n).replace(/\s+/g, ' ');
       if (text && !out.has(lang)) out.set(lang, text);
     }
@@ -210,9 +237,14 @@ export function parseIati(xml: string, regions: readonly RegionCode[]): ParsedIa
   try {
     doc = parser.parse(xml) as Node;
   } catch (error) {
-    return { records: [], problems: [{ path: '/', message: `Not well-formed XML: ${(error as Error).message}` }] };
+    return {
+      records: [],
+      problems: [{ path: '/', message: `Not well-formed XML: ${(error as Error).message}` }],
+    };
   }
-  const root = (doc['iati-activities'] as Node | undefined) ?? { 'iati-activity': doc['iati-activity'] };
+  const root = (doc['iati-activities'] as Node | undefined) ?? {
+    'iati-activity': doc['iati-activity'],
+  };
   const activities = asArray(root['iati-activity']);
   if (activities.length === 0) {
     return { records: [], problems: [{ path: '/', message: 'No iati-activity elements found.' }] };
@@ -221,7 +253,9 @@ export function parseIati(xml: string, regions: readonly RegionCode[]): ParsedIa
   const themeCodes = new Set<string>(TAXONOMIES.theme.map((t) => t.code));
   const cmmCodes = new Set<string>(TAXONOMIES.cmmDimension.map((t) => t.code));
   const records = activities.map((a) => {
-    const defaultLang = String(a['@xml:lang'] ?? 'en').slice(0, 2).toLowerCase();
+    const defaultLang = String(a['@xml:lang'] ?? 'en')
+      .slice(0, 2)
+      .toLowerCase();
     const identifier = textOf(a['iati-identifier']);
     const titles = byLanguage(a.title, defaultLang);
     const general = asArray(a.description).filter((d) => !d['@type'] || d['@type'] === '1');
@@ -235,7 +269,10 @@ export function parseIati(xml: string, regions: readonly RegionCode[]): ParsedIa
     const participants = asArray(a['participating-org']).map((p) => {
       const names = byLanguage(p, defaultLang);
       const name = names.get(language) ?? [...names.values()][0] ?? String(p['@ref'] ?? '');
-      const role = p['@cc:role'] === 'partner' ? 'partner' : (CODE_ROLES[String(p['@role'])] ?? String(p['@role']));
+      const role =
+        p['@cc:role'] === 'partner'
+          ? 'partner'
+          : (CODE_ROLES[String(p['@role'])] ?? String(p['@role']));
       return {
         role,
         organisation: typeof p['@cc:organisation'] === 'string' ? p['@cc:organisation'] : null,
@@ -268,14 +305,25 @@ export function parseIati(xml: string, regions: readonly RegionCode[]): ParsedIa
       .map((b) => b.value as Node | undefined)
       .filter((v): v is Node => !!v);
     const currency =
-      (budgets[0]?.['@currency'] as string | undefined) ?? (a['@default-currency'] as string | undefined) ?? null;
-    const sameCurrency = budgets.every((v) => (v['@currency'] ?? a['@default-currency']) === currency);
-    const budget = budgets.length && sameCurrency ? budgets.reduce((sum, v) => sum + Number(textOf(v)), 0) : null;
+      (budgets[0]?.['@currency'] as string | undefined) ??
+      (a['@default-currency'] as string | undefined) ??
+      null;
+    const sameCurrency = budgets.every(
+      (v) => (v['@currency'] ?? a['@default-currency']) === currency,
+    );
+    const budget =
+      budgets.length && sameCurrency
+        ? budgets.reduce((sum, v) => sum + Number(textOf(v)), 0)
+        : null;
     const ours = identifier.startsWith(`${IATI_PREFIX}-`);
-    const outputs = asArray((a['cc:outputs'] as Node | undefined)?.['cc:output']).map(textOf).filter(Boolean);
+    const outputs = asArray((a['cc:outputs'] as Node | undefined)?.['cc:output'])
+      .map(textOf)
+      .filter(Boolean);
     return {
       externalId: ours ? null : identifier || null,
-      slug: ours ? identifier.slice(IATI_PREFIX.length + 1) : ((a['@cc:slug'] as string | undefined) ?? null),
+      slug: ours
+        ? identifier.slice(IATI_PREFIX.length + 1)
+        : ((a['@cc:slug'] as string | undefined) ?? null),
       title: title,
       description: description,
       language,
@@ -284,16 +332,22 @@ export function parseIati(xml: string, regions: readonly RegionCode[]): ParsedIa
       countries: asArray(a['recipient-country']).map((c) => String(c['@code'] ?? '')),
       regions: asArray(a['recipient-region'])
         .filter((r) => String(r['@vocabulary'] ?? '1') === '2')
-        .map((r) => bySlugM49.get(String(r['@code']).padStart(3, '0')) ?? `m49:${String(r['@code'])}`),
+        .map(
+          (r) => bySlugM49.get(String(r['@code']).padStart(3, '0')) ?? `m49:${String(r['@code'])}`,
+        ),
       themes,
       cmm,
       startsOn: dateOf('2', '1'),
       endsOn: dateOf('4', '3'),
-      status: IATI_TO_STATUS.get(statusCode as never) ?? (statusCode ? `iati:${statusCode}` : 'implementation'),
+      status:
+        IATI_TO_STATUS.get(statusCode as never) ??
+        (statusCode ? `iati:${statusCode}` : 'implementation'),
       budget: budget !== null && Number.isFinite(budget) ? budget : null,
       currency: budget !== null ? currency : null,
       outputs,
-      links: asArray(a['document-link']).map((d) => String(d['@url'] ?? '')).filter(Boolean),
+      links: asArray(a['document-link'])
+        .map((d) => String(d['@url'] ?? ''))
+        .filter(Boolean),
     };
   });
   return { records, problems: [] };
