@@ -119,7 +119,7 @@ function ProfilePage(props: {
         {country.unGroup ? (
           <>
             <dt>{t('countries.profile.unGroup')}</dt>
-            <dd>{country.unGroup}</dd>
+            <dd>{t(`countries.unGroup.${country.unGroup}`)}</dd>
           </>
         ) : null}
         {flags.length ? (

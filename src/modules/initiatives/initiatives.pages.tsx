@@ -858,7 +858,7 @@ function FormPage(props: {
   );
 }
 
-function HistoryPage(props: Awaited<ReturnType<typeof history>>): VNode {
+function HistoryPage(props: Awaited<ReturnType<typeof history>> & { showActors: boolean }): VNode {
   const view = useView();
   const { t } = view;
   return (
@@ -881,7 +881,7 @@ function HistoryPage(props: Awaited<ReturnType<typeof history>>): VNode {
               <tr key={r.number}>
                 <td>{r.number}</td>
                 <td>{view.formatDate(r.at, { dateStyle: 'medium', timeStyle: 'short' })}</td>
-                <td>{r.actor ?? ''}</td>
+                <td>{props.showActors ? (r.actor ?? '') : '—'}</td>
                 <td>{t(`initiatives.history.actions.${r.action}`)}</td>
                 <td>{r.note ?? ''}</td>
               </tr>
@@ -1165,7 +1165,7 @@ export async function initiativesPages(app: FastifyInstance): Promise<void> {
         request,
         reply,
         { title: request.t('initiatives.history.title', { title: h.initiative.title }) },
-        <HistoryPage {...h} />,
+        <HistoryPage {...h} showActors={isAllowed(request.ctx, 'registry.review')} />,
       );
     },
   );

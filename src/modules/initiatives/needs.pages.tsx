@@ -138,11 +138,16 @@ function NeedsPage(props: {
       <RegistryNav />
       <h1>{t('initiatives.needs.title')}</h1>
       <p class="lead">{t('initiatives.needs.intro')}</p>
-      {mayPost ? (
+      {mayPost || view.actor.userId ? (
         <p>
-          <a class="button" href={view.href('/needs/new')}>
-            {t('initiatives.needs.post')}
-          </a>
+          {mayPost ? (
+            <a class="button" href={view.href('/needs/new')}>
+              {t('initiatives.needs.post')}
+            </a>
+          ) : null}{' '}
+          {view.actor.userId ? (
+            <a href={view.href('/needs?mine=true')}>{t('initiatives.needs.mine')}</a>
+          ) : null}
         </p>
       ) : null}
       <div class="layout-with-aside">
@@ -403,19 +408,18 @@ function NeedPage(props: {
             {s.initiatives.map((x) => (
               <li key={x.initiative.id}>
                 <a href={view.href(`/initiatives/${x.initiative.slug}`)}>{x.initiative.title}</a>:{' '}
-                {t('initiatives.overlap.reasonScope', {
+                {t('initiatives.needs.detail.reasonPlace', {
                   themes: listText(
                     x.sharedThemes.map((c) => themeLabel(t, c)),
                     view.locale,
                   ),
-                  countries:
+                  place:
                     x.place.kind === 'country'
                       ? countryName(x.place.country, view.locale)
                       : (props.regionNames.get(x.place.region) ?? x.place.region),
-                  period: '',
                 })}
                 ;{' '}
-                {t('initiatives.overlap.reasonText', {
+                {t('initiatives.needs.detail.reasonText', {
                   percent: Math.round(x.textSimilarity * 100),
                 })}
               </li>
@@ -868,18 +872,19 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
             },
             score: Math.round(x.score * 1000) / 1000,
             reasons: [
-              t('initiatives.overlap.reasonScope', {
+              t('initiatives.needs.detail.reasonPlace', {
                 themes: listText(
                   x.sharedThemes.map((c) => themeLabel(t, c)),
                   request.locale,
                 ),
-                countries:
+                place:
                   x.place.kind === 'country'
                     ? countryName(x.place.country, request.locale)
                     : x.place.region,
-                period: '',
               }),
-              t('initiatives.overlap.reasonText', { percent: Math.round(x.textSimilarity * 100) }),
+              t('initiatives.needs.detail.reasonText', {
+                percent: Math.round(x.textSimilarity * 100),
+              }),
             ],
           })),
           providers: s.providers.map((p) => ({
