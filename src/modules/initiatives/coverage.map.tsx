@@ -41,7 +41,7 @@ export function worldShapes(): Shape[] {
     features: collection.features.filter((f) => f.properties.name !== 'Antarctica'),
   };
   const projection = geoEqualEarth().fitSize([WIDTH, HEIGHT], land);
-  const path = geoPath(projection).digits(1);
+  const path = geoPath(projection).digits(0);
   shapes = land.features
     .map((f) => ({ m49: String(f.id ?? ''), name: f.properties.name, d: path(f) ?? '' }))
     .filter((s) => s.d);
