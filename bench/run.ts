@@ -2,14 +2,20 @@
  * `npm run bench [-- NAME ...]`: runs bench/NAME.ts (all of them without a name) and appends each
  * section, with the machine and the date, to docs/benchmarks.md.
  */
-import { appendFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machine } from './lib/report.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));
 const out = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const available = readdirSync(dir)
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  // A benchmark is a file that exports run(); generators and workers beside them are not.
+  .filter(
+    (f) =>
+      f.endsWith('.ts') &&
+      f !== 'run.ts' &&
+      /export async function run\(/.test(readFileSync(`${dir}${f}`, 'utf8')),
+  )
   .map((f) => f.replace(/\.ts$/, ''))
   .sort();
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

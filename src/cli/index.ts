@@ -5,6 +5,7 @@ import { seed } from './commands/seed.ts';
 import { backup, restore } from './commands/backup.ts';
 import { jobsRun } from './commands/jobs.ts';
 import { userAdd, userGrant } from './commands/user.ts';
+import { REGISTRY_COMMANDS } from './commands/registry.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { isAppError } from '../platform/errors.ts';
 
@@ -20,6 +21,7 @@ const COMMANDS: Command[] = [
   jobsRun,
   userAdd,
   userGrant,
+  ...REGISTRY_COMMANDS,
 ];
 
 function help(): string {

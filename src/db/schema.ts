@@ -9,13 +9,19 @@ import type { AccountsTables } from '../modules/accounts/accounts.table.ts';
 import type { OrganisationsTables } from '../modules/organisations/organisations.table.ts';
 import type { EventsTables } from '../modules/events/events.table.ts';
 import type { AwarenessTables } from '../modules/awareness/awareness.table.ts';
+import type { InitiativesTables } from '../modules/initiatives/initiatives.table.ts';
+import type { CountriesTables } from '../modules/countries/countries.table.ts';
 
-export interface Database
-  extends
-    PlatformTables,
-    JobsTables,
-    ReferenceTables,
-    AccountsTables,
-    OrganisationsTables,
-    EventsTables,
-    AwarenessTables {}
+// One line per module, so that each adds its own line (the last line closes the list).
+// prettier-ignore
+export type Database =
+  & PlatformTables
+  & JobsTables
+  & ReferenceTables
+  & AccountsTables
+  & OrganisationsTables
+  & EventsTables
+  & InitiativesTables
+  & CountriesTables
+  & AwarenessTables
+  & Record<never, never>;

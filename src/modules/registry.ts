@@ -4,6 +4,8 @@ import { accountsModule } from './accounts/index.ts';
 import { organisationsModule } from './organisations/index.ts';
 import { eventsModule } from './events/index.ts';
 import { awarenessModule } from './awareness/index.ts';
+import { initiativesModule } from './initiatives/index.ts';
+import { countriesModule } from './countries/index.ts';
 
 /**
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
@@ -15,5 +17,8 @@ export const MODULES: readonly ModuleDefinition[] = [
   accountsModule,
   organisationsModule,
   eventsModule,
+  initiativesModule,
+  countriesModule,
+  // Awareness gathers the others' feeds, sitemaps and deadlines: keep it last.
   awarenessModule,
 ];
