@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { Static } from 'typebox';
-import { AppError, isAppError, type FieldError } from '../../platform/errors.ts';
+import { type AppError, isAppError, type FieldError } from '../../platform/errors.ts';
 import { sendPage, useView } from '../../web/view.tsx';
 import {
   CheckboxGroup,
@@ -19,7 +19,7 @@ import * as accreditation from './accreditation.service.ts';
 import type { Process } from './processes.ts';
 import { startOfDay } from './zoned-time.ts';
 import { DemoNotice, Instant, ObjectionsCell, OutcomeTag, ProcessNav } from './components.tsx';
-import { MyApplications, SlugParams, processRights } from './processes.pages.tsx';
+import { MyApplications, type SlugParams, processRights } from './processes.pages.tsx';
 import { formValues, localPath, many, one } from './page-helpers.ts';
 
 const PAGE = { config: { page: true }, schema: { hide: true } } as const;

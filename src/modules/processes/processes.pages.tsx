@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type, type Static } from 'typebox';
 import { isAppError, type FieldError } from '../../platform/errors.ts';
@@ -448,7 +448,7 @@ export async function processPages(app: FastifyInstance): Promise<void> {
 
   async function renderDelegations(
     request: FastifyRequest,
-    reply: import('fastify').FastifyReply,
+    reply: FastifyReply,
     process: Process,
     values: Record<string, string> = {},
     errors: FieldError[] = [],

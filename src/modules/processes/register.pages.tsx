@@ -13,7 +13,7 @@ import { OUTCOMES, csvSafe, type Outcome, type Process } from './processes.ts';
 import type { StatRow } from './register.ts';
 import { StackedBars } from './chart.tsx';
 import { DemoNotice, Instant, ObjectionsCell, OutcomeTag, ProcessNav } from './components.tsx';
-import { SlugParams, processRights } from './processes.pages.tsx';
+import { type SlugParams, processRights } from './processes.pages.tsx';
 
 const PAGE = { config: { page: true }, schema: { hide: true } } as const;
 
