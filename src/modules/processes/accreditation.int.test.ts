@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createTestEnv, TestAgent, type TestEnv } from '../../../test/helpers/app.ts';
 import { createTestUser, signedInAgent, type TestUser } from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
@@ -542,5 +543,58 @@ describe.each(databaseKinds())('accreditation under non-objection on %s', (kind)
     expect(review401.statusCode).toBe(401);
     const missing = await env.app.inject('/api/v1/processes/no-such-process');
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('answers generated bad input with a 4xx, never a 500', async () => {
+    const { org, rep } = await newApplicant('Fuzzed Organisation');
+    const agent = await signedInAgent(env, rep);
+    await agent.get('/processes');
+    clock.set(new Date('2027-01-25T12:00:00Z'));
+    const app = await applyForAccreditation(
+      env.ctx(rep.actor),
+      process.id,
+      applicationInput(org.id, meetingId(process, 'Second session')),
+    );
+    const urls = [
+      `/api/v1/processes/${process.id}/applications`,
+      `/api/v1/processes/${process.id}/applications/${app.id}/objections`,
+      `/api/v1/processes/${process.id}/meetings`,
+      `/api/v1/processes/${process.id}/delegations`,
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...urls),
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            organisationId: fc.oneof(fc.constant(org.id), fc.string()),
+            meetingId: fc.oneof(fc.constant(meetingId(process, 'Second session')), fc.uuid()),
+            statement: fc.string({ maxLength: 6000 }),
+            ecosocStatus: fc.anything(),
+            expertise: fc.array(fc.string(), { maxLength: 12 }),
+            contactName: fc.string(),
+            contactEmail: fc.string(),
+            contactPhone: fc.option(fc.string(), { nil: null }),
+          }),
+        ),
+        async (url, body) => {
+          const response = await agent.request('POST', url, { json: body });
+          expect(
+            response.statusCode,
+            `${url} ${JSON.stringify(body)}: ${response.body}`,
+          ).toBeGreaterThanOrEqual(400);
+          expect(response.statusCode).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), async (key, value) => {
+        const query = new URLSearchParams({ [key]: value }).toString();
+        const response = await env.app.inject(`/api/v1/processes/${process.id}/register?${query}`);
+        expect(response.statusCode).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

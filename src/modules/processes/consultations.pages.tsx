@@ -180,7 +180,7 @@ function SubmitPage(props: {
                     <span class="paragraph-number">{n}.</span> {p}
                   </blockquote>
                   <label for={`field-${name}`}>
-                    {t('processes.consultation.commentOn', { number: n })}
+                    {t(`processes.consultation.commentOn.${c.kind}`, { number: n })}
                   </label>
                   {error ? (
                     <p class="error" id={`error-${name}`}>
@@ -282,7 +282,12 @@ function CompilationContent(props: {
             <article key={s.id} class="submission" id={`submission-${s.id}`}>
               <h3>
                 {s.author}
-                {s.isDemo ? <span class="tag">{t('processes.demo.label')}</span> : null}
+                {s.isDemo ? (
+                  <>
+                    {' '}
+                    <span class="tag">{t('processes.demo.label')}</span>
+                  </>
+                ) : null}
               </h3>
               <p class="meta">
                 <Instant value={s.submittedAt} timeZone={props.timeZone} /> ·{' '}
@@ -302,8 +307,9 @@ function CompilationContent(props: {
                   {s.comments.flatMap((cm) => [
                     <dt key={`t${cm.paragraph}`}>
                       <a href={view.href(`${base}#paragraph-${cm.paragraph}`)}>
-                        {t('processes.compilation.onParagraph', { number: cm.paragraph })}
+                        {t(`processes.compilation.onParagraph.${c.kind}`, { number: cm.paragraph })}
                       </a>
+                      <blockquote class="quoted">{c.paragraphs[cm.paragraph - 1] ?? ''}</blockquote>
                     </dt>,
                     <dd key={`d${cm.paragraph}`}>{cm.text}</dd>,
                   ])}

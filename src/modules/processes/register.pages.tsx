@@ -213,7 +213,12 @@ function RegisterPage(props: {
                     ) : (
                       a.organisation.name
                     )}
-                    {a.isDemo ? <span class="tag">{t('processes.demo.label')}</span> : null}
+                    {a.isDemo ? (
+                      <>
+                        {' '}
+                        <span class="tag">{t('processes.demo.label')}</span>
+                      </>
+                    ) : null}
                     <details>
                       <summary>{t('processes.register.statement')}</summary>
                       <p class="statement">{a.statement}</p>
