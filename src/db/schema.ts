@@ -10,6 +10,7 @@ import type { OrganisationsTables } from '../modules/organisations/organisations
 import type { EventsTables } from '../modules/events/events.table.ts';
 import type { AwarenessTables } from '../modules/awareness/awareness.table.ts';
 import type { InitiativesTables } from '../modules/initiatives/initiatives.table.ts';
+import type { ProcessesTables } from '../modules/processes/processes.table.ts';
 import type { CountriesTables } from '../modules/countries/countries.table.ts';
 
 // One line per module, so that each adds its own line (the last line closes the list).
@@ -23,5 +24,6 @@ export type Database =
   & EventsTables
   & InitiativesTables
   & CountriesTables
+  & ProcessesTables
   & AwarenessTables
   & Record<never, never>;

@@ -6,6 +6,7 @@ import { eventsModule } from './events/index.ts';
 import { awarenessModule } from './awareness/index.ts';
 import { initiativesModule } from './initiatives/index.ts';
 import { countriesModule } from './countries/index.ts';
+import { processesModule } from './processes/index.ts';
 
 /**
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
@@ -19,6 +20,7 @@ export const MODULES: readonly ModuleDefinition[] = [
   eventsModule,
   initiativesModule,
   countriesModule,
+  processesModule,
   // Awareness gathers the others' feeds, sitemaps and deadlines: keep it last.
   awarenessModule,
 ];

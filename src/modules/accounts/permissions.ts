@@ -37,8 +37,10 @@ export const PERMISSIONS = {
   'process.apply': ['site-admin', 'organisation-rep'],
   'process.object': ['focal-point'],
   'process.view-confidential': ['site-admin'],
+  'process.review': ['site-admin', 'focal-point'],
   'consultation.manage': ['site-admin'],
   'consultation.submit': ['site-admin', 'organisation-rep', 'participant'],
+  'consultation.submit-for-organisation': ['site-admin', 'organisation-rep'],
   // Events and workshops
   'event.manage': ['site-admin', 'event-organiser'],
   'proposal.submit': ['site-admin', 'participant'],

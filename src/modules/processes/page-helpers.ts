@@ -1,0 +1,25 @@
+import type { FastifyRequest } from 'fastify';
+
+/** A path that keeps the reader's language prefix, for redirects after a form post. */
+export function localPath(request: FastifyRequest, path: string): string {
+  return request.localeInPath ? `/${request.locale}${path}` : path;
+}
+
+/** Form fields as strings (checkbox groups as arrays), whatever the body parser produced. */
+export function formValues(body: unknown): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (!body || typeof body !== 'object') return out;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (Array.isArray(value)) out[key] = value.map(String);
+    else if (typeof value === 'string') out[key] = value;
+  }
+  return out;
+}
+
+export function one(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
+}
+
+export function many(value: string | string[] | undefined): string[] {
+  return Array.isArray(value) ? value : value ? [value] : [];
+}
