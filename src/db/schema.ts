@@ -7,6 +7,13 @@ import type { ReferenceTables } from '../modules/reference/reference.table.ts';
 import type { AccountsTables } from '../modules/accounts/accounts.table.ts';
 import type { OrganisationsTables } from '../modules/organisations/organisations.table.ts';
 import type { ExpertsTables } from '../modules/experts/experts.table.ts';
+import type { DiscussionsTables } from '../modules/discussions/discussions.table.ts';
 
 export interface Database
-  extends PlatformTables, ReferenceTables, AccountsTables, OrganisationsTables, ExpertsTables {}
+  extends
+    PlatformTables,
+    ReferenceTables,
+    AccountsTables,
+    OrganisationsTables,
+    ExpertsTables,
+    DiscussionsTables {}

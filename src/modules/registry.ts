@@ -3,6 +3,7 @@ import { referenceModule } from './reference/index.ts';
 import { accountsModule } from './accounts/index.ts';
 import { organisationsModule } from './organisations/index.ts';
 import { expertsModule } from './experts/index.ts';
+import { discussionsModule } from './discussions/index.ts';
 
 /**
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
@@ -13,4 +14,5 @@ export const MODULES: readonly ModuleDefinition[] = [
   accountsModule,
   organisationsModule,
   expertsModule,
+  discussionsModule,
 ];

@@ -49,6 +49,8 @@ export const PERMISSIONS = {
   // Community
   'discussion.post': ['site-admin', 'participant'],
   'discussion.moderate': ['site-admin', 'moderator'],
+  // Private discussion groups are created by site admins; their own admins manage membership.
+  'discussion.group.create': ['site-admin'],
   'expert.profile': ['site-admin', 'participant'],
   // Administration
   'audit.read': ['site-admin'],
