@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { Type } from 'typebox';
 import { AppError, isAppError, type FieldError } from '../../platform/errors.ts';
@@ -276,6 +276,7 @@ function ThreadPage(props: {
   lookups: Lookups;
   reply: ReplyState;
   errors: FormErrors;
+  reported?: boolean;
 }): VNode {
   const view = useView();
   const { t } = view;
@@ -290,6 +291,11 @@ function ThreadPage(props: {
           {thread.group ? thread.group.name : t('discussions.all')}
         </a>
       </p>
+      {props.reported ? (
+        <p class="notice ok" role="status">
+          {t('discussions.flag.thanks')}
+        </p>
+      ) : null}
       <h1 lang={thread.language}>{thread.title}</h1>
       <ThreadMeta thread={thread} lookups={props.lookups} />
       {thread.link ? (
@@ -641,10 +647,13 @@ function requireMember(request: FastifyRequest): void {
 }
 
 /** Validation and rate-limit errors go back to the form; anything else is an error page. */
-function formProblem(error: unknown): FormErrors | null {
+function formProblem(error: unknown, reply?: FastifyReply): FormErrors | null {
   if (!isAppError(error)) return null;
   if (error.code === 'validation') return errorsByField(error.errors);
-  if (error.code === 'rate_limited') return { _form: error.message };
+  if (error.code === 'rate_limited') {
+    for (const [k, v] of Object.entries(error.headers)) void reply?.header(k, v);
+    return { _form: error.message };
+  }
   return null;
 }
 
@@ -718,7 +727,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       const { id } = await createThread(request.ctx, threadInput(state), files);
       return seeOther(request, reply, `/discussions/${id}`);
     } catch (error) {
-      const errors = formProblem(error);
+      const errors = formProblem(error, reply);
       if (!errors) throw error;
       return sendPage(
         request,
@@ -774,7 +783,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       });
       return seeOther(request, reply, '/discussions/preferences?saved=1');
     } catch (error) {
-      const errors = formProblem(error);
+      const errors = formProblem(error, reply);
       if (!errors) throw error;
       return sendPage(
         request,
@@ -808,12 +817,19 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
   app.get('/discussions/:id', page, async (request, reply) => {
     const { id } = request.params as { id: string };
     const detail = await getDiscussion(request.ctx, id);
-    const quote = cleanQuery(request.query).quote ?? '';
+    const query = cleanQuery(request.query);
+    const quote = query.quote ?? '';
     return sendPage(
       request,
       reply,
       { title: detail.thread.title, description: detail.thread.excerpt || undefined },
-      <ThreadPage detail={detail} lookups={await lookups(request)} reply={{ body: '', quoteOf: quote }} errors={{}} />,
+      <ThreadPage
+        detail={detail}
+        lookups={await lookups(request)}
+        reply={{ body: '', quoteOf: quote }}
+        errors={{}}
+        reported={query.reported === '1'}
+      />,
     );
   });
 
@@ -826,7 +842,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       const post = await replyTo(request.ctx, id, { body: state.body, quoteOf: state.quoteOf || null }, files);
       return seeOther(request, reply, `/discussions/${id}#post-${post.id}`);
     } catch (error) {
-      const errors = formProblem(error);
+      const errors = formProblem(error, reply);
       if (!errors) throw error;
       const detail = await getDiscussion(request.ctx, id);
       return sendPage(
@@ -866,7 +882,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       await flagPost(request.ctx, detail.thread.id, post.id, state);
       return seeOther(request, reply, `/discussions/${detail.thread.id}?reported=1#post-${post.id}`);
     } catch (error) {
-      const errors = formProblem(error);
+      const errors = formProblem(error, reply);
       if (!errors) throw error;
       return sendPage(
         request,
