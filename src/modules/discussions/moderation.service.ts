@@ -97,6 +97,16 @@ async function moderated(ctx: ServiceContext, threadId: string) {
 
 type Action = 'hide-post' | 'restore-post' | 'hide-thread' | 'restore-thread';
 
+/** Every moderation action carries a reason of a few words (blank space is not a reason). */
+function reasonFrom(reason: string): string {
+  const why = reason.trim();
+  if (why.length < 3)
+    throw AppError.validation([
+      { path: '/reason', message: 'Give the reason in a few words (it is kept in the log).' },
+    ]);
+  return why;
+}
+
 /**
  * Hides or restores a post or a whole thread. The reason is kept in the moderation log, shown to
  * the author beside their post, and mailed to them (once) when something of theirs is hidden.
@@ -108,10 +118,7 @@ export async function moderate(
   postId: string | null,
   raw: unknown,
 ): Promise<void> {
-  const { reason } = parseOrThrow(ModerationInput, raw);
-  const why = reason.trim();
-  if (why.length < 3)
-    throw AppError.validation([{ path: '/reason', message: 'Give the reason (it is shown to the author).' }]);
+  const why = reasonFrom(parseOrThrow(ModerationInput, raw).reason);
   const { thread } = await moderated(ctx, threadId);
   const post = postId ? await postOf(ctx, thread.id, postId) : null;
   if ((action === 'hide-post' || action === 'restore-post') && !post) throw AppError.notFound('The post');
@@ -167,6 +174,7 @@ export async function moderate(
 /** Slow mode: in this thread, each member may post once per `seconds` (moderators excepted). */
 export async function setSlowMode(ctx: ServiceContext, threadId: string, raw: unknown): Promise<void> {
   const input = parseOrThrow(SlowModeInput, raw);
+  const why = reasonFrom(input.reason);
   const { thread } = await moderated(ctx, threadId);
   await ctx.db.transaction().execute(async (trx) => {
     await repo.updateThread(trx, thread.id, { slow_mode_seconds: input.seconds });
@@ -177,7 +185,7 @@ export async function setSlowMode(ctx: ServiceContext, threadId: string, raw: un
       action: 'slow-mode',
       thread_id: thread.id,
       post_id: null,
-      reason: input.reason.trim(),
+      reason: why,
       details: JSON.stringify({ from: thread.slow_mode_seconds, to: input.seconds }),
     });
     await recordAudit(trx, ctx, {
@@ -185,14 +193,14 @@ export async function setSlowMode(ctx: ServiceContext, threadId: string, raw: un
       entityType: 'discussion_thread',
       entityId: thread.id,
       before: { seconds: thread.slow_mode_seconds },
-      after: { seconds: input.seconds, reason: input.reason.trim() },
+      after: { seconds: input.seconds, reason: why },
     });
   });
 }
 
 /** Closes a report without hiding anything. */
 export async function dismissFlag(ctx: ServiceContext, flagId: string, raw: unknown): Promise<void> {
-  const { reason } = parseOrThrow(ModerationInput, raw);
+  const why = reasonFrom(parseOrThrow(ModerationInput, raw).reason);
   if (!isUuid(flagId)) throw AppError.notFound('The report');
   const flag = await repo.findFlag(ctx.db, flagId);
   if (!flag) throw AppError.notFound('The report');
@@ -208,14 +216,14 @@ export async function dismissFlag(ctx: ServiceContext, flagId: string, raw: unkn
       action: 'dismiss-flag',
       thread_id: thread.id,
       post_id: flag.post_id,
-      reason: reason.trim(),
+      reason: why,
       details: JSON.stringify({ flagId, flagReason: flag.reason }),
     });
     await recordAudit(trx, ctx, {
       action: 'discussion.dismiss-flag',
       entityType: 'discussion_flag',
       entityId: flagId,
-      after: { reason: reason.trim() },
+      after: { reason: why },
     });
   });
 }
