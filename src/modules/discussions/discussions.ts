@@ -108,6 +108,8 @@ export const HANDLE = /^[a-z0-9][a-z0-9_-]{1,29}$/;
 /** A first handle for a member from their name ("Amina Sow" → "amina-sow"). */
 export function handleFromName(name: string): string {
   const base = slugify(name, 24);
+  // slugify answers "item" for names in other scripts.
+  if (base === 'item' && !/item/i.test(name)) return 'member';
   return HANDLE.test(base) ? base : 'member';
 }
 

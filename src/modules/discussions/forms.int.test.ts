@@ -228,7 +228,7 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
             expect(response.body, where).toContain(`href="#field-${bad.errorKey}"`);
             expect(response.body, where).not.toMatch(/must (NOT )?(have|match|be equal)/);
           }),
-          { numRuns: 5, endOnFailure: true },
+          { numRuns: 3, endOnFailure: true },
         );
       }
       expect(await form.count(), `${name}: nothing saved`).toBe(before);
@@ -252,7 +252,7 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
         const replied = await agent.postForm(`/discussions/${threadId}/replies`, fields);
         expect([303, 422]).toContain(replied.statusCode);
       }),
-      { numRuns: 25, endOnFailure: true },
+      { numRuns: 12, endOnFailure: true },
     );
   });
 });

@@ -143,7 +143,7 @@ describe.each(databaseKinds())('expert profile form on %s', (kind) => {
           // Messages are written for people, not raw validator output.
           expect(response.body).not.toMatch(/must (NOT )?(have|match|be equal)/);
         }),
-        { numRuns: 6, endOnFailure: true },
+        { numRuns: 4, endOnFailure: true },
       );
     }
     const after = await env.deps.db
@@ -170,7 +170,7 @@ describe.each(databaseKinds())('expert profile form on %s', (kind) => {
           expect([303, 422]).toContain(response.statusCode);
         },
       ),
-      { numRuns: 40, endOnFailure: true },
+      { numRuns: 25, endOnFailure: true },
     );
   });
 
