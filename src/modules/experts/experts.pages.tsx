@@ -345,6 +345,16 @@ function ExpertPageContent(props: { expert: ExpertView; lookups: Lookups; saved:
           <a href={view.href('/account/expert-profile')}>{t('experts.edit')}</a>
         </p>
       ) : null}
+      {e.visibility ? (
+        <ul class="meta">
+          {(['name', 'about', 'links'] as const).map((field) => (
+            <li key={field}>
+              {t(`experts.field.${field}`)}:{' '}
+              <span class="tag">{t(`experts.visibility.short.${e.visibility![field]}`)}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {e.about ? <p class="lead">{e.about}</p> : null}
       <ExpertFacts expert={e} lookups={props.lookups} />
       {e.links?.length ? (
