@@ -15,7 +15,7 @@ const HOSTILE = [
   'A hostile post with **bold** text.',
   '<script>window.__pwned = "script"</script>',
   '<img src="x" onerror="window.__pwned = \'onerror\'">',
-  '[a javascript link](javascript:window.__pwned=\'link\')',
+  "[a javascript link](javascript:window.__pwned='link')",
   '<a href="https://example.org" onmouseover="window.__pwned=\'hover\'">hover me</a>',
   '<svg onload="window.__pwned=\'svg\'"></svg><iframe src="javascript:window.__pwned=\'iframe\'"></iframe>',
   '<details open ontoggle="window.__pwned=\'toggle\'"><summary>x</summary></details>',
@@ -59,7 +59,9 @@ describe('discussions in Chromium', () => {
     await page.getByText('hover me').hover();
     await page.getByText('a javascript link').click();
     await page.waitForTimeout(200);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned),
+    ).toBeUndefined();
     expect(dialogs).toEqual([]);
     const dom = await page.evaluate(() => {
       const body = document.querySelector('.post-body')!;
@@ -67,8 +69,13 @@ describe('discussions in Chromium', () => {
       return {
         html: body.innerHTML,
         scripts: body.querySelectorAll('script, iframe, svg, img, object, embed').length,
-        handlers: all.flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => a.name)),
-        links: [...body.querySelectorAll('a')].map((a) => ({ href: a.getAttribute('href'), rel: a.getAttribute('rel') })),
+        handlers: all.flatMap((el) =>
+          [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => a.name),
+        ),
+        links: [...body.querySelectorAll('a')].map((a) => ({
+          href: a.getAttribute('href'),
+          rel: a.getAttribute('rel'),
+        })),
       };
     });
     expect(dom.scripts).toBe(0);
@@ -105,10 +112,15 @@ describe('discussions in Chromium', () => {
     await page.fill('#field-languages', 'French, Klingon');
     await page.getByRole('button', { name: 'Save profile' }).click();
     await page.waitForSelector('.error-summary');
-    expect(await page.locator('#error-languages').textContent()).toContain('Unknown language "Klingon"');
+    expect(await page.locator('#error-languages').textContent()).toContain(
+      'Unknown language "Klingon"',
+    );
     expect(await axeViolations(page)).toEqual([]);
     await page.fill('#field-languages', 'French');
-    await Promise.all([page.waitForURL(/\/experts\/[0-9a-f-]{36}\?saved=1$/), page.getByRole('button', { name: 'Save profile' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/experts\/[0-9a-f-]{36}\?saved=1$/),
+      page.getByRole('button', { name: 'Save profile' }).click(),
+    ]);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'experts-own-profile');
     await page.goto(`${env.baseUrl}/experts?theme=cybercrime`);

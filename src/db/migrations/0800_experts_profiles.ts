@@ -44,7 +44,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX expert_profiles_search_members ON expert_profiles USING gin (search_members)`.execute(
     db,
   );
-  await sql`CREATE INDEX expert_profiles_updated ON expert_profiles (updated_at DESC, id)`.execute(db);
+  await sql`CREATE INDEX expert_profiles_updated ON expert_profiles (updated_at DESC, id)`.execute(
+    db,
+  );
 }
 
 export async function down(): Promise<void> {

@@ -100,7 +100,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     content bytea NOT NULL,
     created_at timestamptz NOT NULL
   )`.execute(db);
-  await sql`CREATE INDEX discussion_attachments_post ON discussion_attachments (post_id)`.execute(db);
+  await sql`CREATE INDEX discussion_attachments_post ON discussion_attachments (post_id)`.execute(
+    db,
+  );
 
   await sql`CREATE TABLE discussion_flags (
     id uuid PRIMARY KEY,

@@ -31,7 +31,8 @@ export interface CheckedAttachment {
   data: Buffer;
 }
 
-export type AttachmentCheck = { ok: true; file: CheckedAttachment } | { ok: false; message: string };
+export type AttachmentCheck =
+  { ok: true; file: CheckedAttachment } | { ok: false; message: string };
 
 function safeName(filename: string, ext: string): string {
   const base = (filename.split(/[\\/]/).pop() ?? '')

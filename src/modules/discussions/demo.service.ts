@@ -6,7 +6,13 @@ import { addMember, createGroup } from './groups.service.ts';
 
 interface DemoData {
   people: Array<{ email: string; displayName: string; languages: string[] }>;
-  groups: Array<{ key: string; name: string; description: string; admin: string; members: string[] }>;
+  groups: Array<{
+    key: string;
+    name: string;
+    description: string;
+    admin: string;
+    members: string[];
+  }>;
   threads: Array<{
     author: string;
     group?: string;
@@ -34,7 +40,10 @@ export async function seedDemoDiscussions(ctx: ServiceContext): Promise<void> {
       (await createUser(ctx, { email: p.email, displayName: p.displayName }));
     const as = { ...ctx, actor: await actorFor(ctx, user.id) };
     await savePreferences(as, {
-      handle: p.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+      handle: p.displayName
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, ''),
       languages: p.languages,
       emailNotifications: false,
     });
@@ -47,7 +56,8 @@ export async function seedDemoDiscussions(ctx: ServiceContext): Promise<void> {
       { name: g.name, description: g.description, adminEmail: g.admin },
       { isDemo: true },
     );
-    for (const email of g.members) await addMember(people.get(g.admin)!, id, { email, role: 'member' });
+    for (const email of g.members)
+      await addMember(people.get(g.admin)!, id, { email, role: 'member' });
     groups.set(g.key, id);
   }
   for (const th of data.threads) {

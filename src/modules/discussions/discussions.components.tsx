@@ -24,7 +24,10 @@ export function termLabel(t: View['t'], taxonomy: TaxonomyName, code: string): s
 }
 
 export function themeOptions(t: View['t']): Option[] {
-  return TAXONOMIES.theme.map((term) => ({ value: term.code, label: termLabel(t, 'theme', term.code) }));
+  return TAXONOMIES.theme.map((term) => ({
+    value: term.code,
+    label: termLabel(t, 'theme', term.code),
+  }));
 }
 
 export interface Lookups {
@@ -75,7 +78,9 @@ export function ThreadMeta(props: { thread: ThreadSummary; lookups: Lookups }): 
     <ul class="meta">
       {th.group ? (
         <li>
-          <span class="tag private-tag">{t('discussions.privateGroup', { name: th.group.name })}</span>
+          <span class="tag private-tag">
+            {t('discussions.privateGroup', { name: th.group.name })}
+          </span>
         </li>
       ) : null}
       {th.status === 'hidden' ? (
@@ -96,7 +101,9 @@ export function ThreadMeta(props: { thread: ThreadSummary; lookups: Lookups }): 
       ))}
       {th.region ? (
         <li>
-          <a href={view.href(`/discussions?region=${th.region}`)}>{props.lookups.regionName(th.region)}</a>
+          <a href={view.href(`/discussions?region=${th.region}`)}>
+            {props.lookups.regionName(th.region)}
+          </a>
         </li>
       ) : null}
       <li>{t('discussions.replies', { count: th.replyCount })}</li>

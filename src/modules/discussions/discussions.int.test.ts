@@ -50,7 +50,11 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     env = await createTestEnv(kind, { clock });
     author = await createTestUser(env, [], 'Awa Author');
     reader = await createTestUser(env, [], 'Rui Reader');
-    moderator = await createTestUser(env, [{ role: 'moderator', scopeType: 'site' }], 'Mo Moderator');
+    moderator = await createTestUser(
+      env,
+      [{ role: 'moderator', scopeType: 'site' }],
+      'Mo Moderator',
+    );
   });
   afterAll(async () => env?.close());
   // Each test starts after the per-member rate limits of the previous one have passed.
@@ -66,7 +70,10 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
   });
 
   it('stores sanitised HTML: no scripts, no event handlers, no javascript: links', async () => {
-    const { id } = await createThread(env.ctx(author.actor), thread('Hostile markdown', { body: HOSTILE }));
+    const { id } = await createThread(
+      env.ctx(author.actor),
+      thread('Hostile markdown', { body: HOSTILE }),
+    );
     const row = await env.deps.db
       .selectFrom('discussion_posts')
       .select(['body_md', 'body_html'])
@@ -115,11 +122,13 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
       ['region', 'africa'],
     ] as const)
       await follow(env.ctx(reader.actor), type, target);
-    const handle = (await env.deps.db
-      .selectFrom('discussion_preferences')
-      .select('handle')
-      .where('user_id', '=', reader.id)
-      .executeTakeFirstOrThrow()).handle;
+    const handle = (
+      await env.deps.db
+        .selectFrom('discussion_preferences')
+        .select('handle')
+        .where('user_id', '=', reader.id)
+        .executeTakeFirstOrThrow()
+    ).handle;
     const before = (await mailsTo(reader.email)).length;
     // …and is mentioned twice in one post.
     clock.advance(60_000);
@@ -131,12 +140,20 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     expect(mails[0]!.subject).toMatch(/mentioned you/);
     expect(mails[0]!.text_body).toContain(`/discussions/${id}#post-${post.id}`);
     // The author is not told of their own post.
-    expect((await mailsTo(author.email)).filter((m) => m.subject.includes('Notify once'))).toHaveLength(0);
+    expect(
+      (await mailsTo(author.email)).filter((m) => m.subject.includes('Notify once')),
+    ).toHaveLength(0);
     // Running the notification of the same event again sends nothing more.
     const again = await env.deps.db.transaction().execute((trx) =>
       notifyPost(trx, env.ctx(author.actor), {
         eventId: post.id,
-        thread: { id, title: 'Notify once', groupId: null, themes: ['cybercrime'], regionPath: ['western-africa', 'africa'] },
+        thread: {
+          id,
+          title: 'Notify once',
+          groupId: null,
+          themes: ['cybercrime'],
+          regionPath: ['western-africa', 'africa'],
+        },
         postId: post.id,
         authorId: author.id,
         authorName: 'Awa Author',
@@ -182,7 +199,9 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     await setSlowMode(env.ctx(moderator.actor), id, { seconds: 60, reason: 'Heated exchange' });
     clock.advance(120_000);
     await reply(env.ctx(reader.actor), id, { body: 'first' });
-    const slow = (await reply(env.ctx(reader.actor), id, { body: 'second' }).catch((e) => e)) as AppError;
+    const slow = (await reply(env.ctx(reader.actor), id, { body: 'second' }).catch(
+      (e) => e,
+    )) as AppError;
     expect(slow.code).toBe('rate_limited');
     expect(slow.message).toMatch(/slow mode/);
     expect(Number(slow.headers['retry-after'])).toBe(60);
@@ -195,7 +214,9 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     const busy = await createTestUser(env, [], 'Busy Bee');
     const { id: open } = await createThread(env.ctx(busy.actor), thread('Busy thread'));
     for (let i = 0; i < 9; i++) await reply(env.ctx(busy.actor), open, { body: `post ${i}` });
-    const limited = (await reply(env.ctx(busy.actor), open, { body: 'one too many' }).catch((e) => e)) as AppError;
+    const limited = (await reply(env.ctx(busy.actor), open, { body: 'one too many' }).catch(
+      (e) => e,
+    )) as AppError;
     expect(limited.code).toBe('rate_limited');
     clock.advance(10 * 60_000);
     await reply(env.ctx(busy.actor), open, { body: 'later' });
@@ -205,16 +226,24 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     const { id } = await createThread(env.ctx(author.actor), thread('Moderated thread'));
     clock.advance(60_000);
     const bad = await reply(env.ctx(author.actor), id, { body: 'buy cheap watches' });
-    expect(await flagPost(env.ctx(reader.actor), id, bad.id, { reason: 'spam', note: '' })).toEqual({ created: true });
-    expect(await flagPost(env.ctx(reader.actor), id, bad.id, { reason: 'spam', note: '' })).toEqual({ created: false });
+    expect(await flagPost(env.ctx(reader.actor), id, bad.id, { reason: 'spam', note: '' })).toEqual(
+      { created: true },
+    );
+    expect(await flagPost(env.ctx(reader.actor), id, bad.id, { reason: 'spam', note: '' })).toEqual(
+      { created: false },
+    );
     await expect(
       flagPost(env.ctx(reader.actor), id, bad.id, { reason: 'other', note: '' }),
     ).rejects.toMatchObject({ code: 'validation' });
-    await expect(moderationQueue(env.ctx(reader.actor))).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(moderationQueue(env.ctx(reader.actor))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     const queue = await moderationQueue(env.ctx(moderator.actor));
     expect(queue.map((f) => f.postId)).toContain(bad.id);
     const mailsBefore = (await mailsTo(author.email)).length;
-    await moderate(env.ctx(moderator.actor), 'hide-post', id, bad.id, { reason: 'Advertising is not allowed here' });
+    await moderate(env.ctx(moderator.actor), 'hide-post', id, bad.id, {
+      reason: 'Advertising is not allowed here',
+    });
     // The author sees the post and the reason; others see a placeholder.
     const own = await getDiscussion(env.ctx(author.actor), id);
     const ownPost = own.posts.find((p) => p.id === bad.id)!;
@@ -229,12 +258,18 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     const mails = (await mailsTo(author.email)).slice(mailsBefore);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text_body).toContain('Advertising is not allowed here');
-    expect((await moderationQueue(env.ctx(moderator.actor))).map((f) => f.postId)).not.toContain(bad.id);
+    expect((await moderationQueue(env.ctx(moderator.actor))).map((f) => f.postId)).not.toContain(
+      bad.id,
+    );
     await moderate(env.ctx(moderator.actor), 'restore-post', id, bad.id, { reason: 'On appeal' });
-    await moderate(env.ctx(moderator.actor), 'hide-thread', id, null, { reason: 'Off topic for the platform' });
+    await moderate(env.ctx(moderator.actor), 'hide-thread', id, null, {
+      reason: 'Off topic for the platform',
+    });
     expect((await listDiscussions(env.ctx(reader.actor), { q: 'Moderated' })).total).toBe(0);
     expect((await listDiscussions(env.ctx(author.actor), { q: 'Moderated' })).total).toBe(1);
-    await expect(reply(env.ctx(author.actor), id, { body: 'still here?' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(reply(env.ctx(author.actor), id, { body: 'still here?' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
     const log = await moderationLog(env.ctx(moderator.actor), { threadId: id });
     expect(log.map((e) => e.action)).toEqual(['hide-thread', 'restore-post', 'hide-post']);
     expect(log.every((e) => e.moderator === 'Mo Moderator' && e.reason.length > 0)).toBe(true);
@@ -245,7 +280,11 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
       .where('actor_id', '=', moderator.id)
       .execute();
     expect(audit.map((a) => a.action)).toEqual(
-      expect.arrayContaining(['discussion.hide-post', 'discussion.restore-post', 'discussion.hide-thread']),
+      expect.arrayContaining([
+        'discussion.hide-post',
+        'discussion.restore-post',
+        'discussion.hide-thread',
+      ]),
     );
     await expect(
       moderate(env.ctx(moderator.actor), 'hide-thread', id, null, { reason: 'x' }),
@@ -302,7 +341,11 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     expect(noCsrf.statusCode).toBe(403);
     // Too big: more than 5 MB.
     const big = await multipart(form, [
-      { name: 'attachments', filename: 'big.pdf', data: Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024)]) },
+      {
+        name: 'attachments',
+        filename: 'big.pdf',
+        data: Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024)]),
+      },
     ]);
     const tooBig = await agent.request('POST', '/discussions/new', {
       headers: { 'content-type': big.contentType, accept: 'text/html' },
@@ -316,7 +359,12 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     const agent = await signedInAgent(env, reader);
     await agent.get('/discussions');
     const created = await agent.request('POST', '/api/v1/discussions', {
-      json: { title: 'API thread title', body: 'From the API, **bold**', language: 'fr', themes: ['norms'] },
+      json: {
+        title: 'API thread title',
+        body: 'From the API, **bold**',
+        language: 'fr',
+        themes: ['norms'],
+      },
     });
     expect(created.statusCode).toBe(201);
     const body = created.json();
@@ -338,6 +386,15 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     );
     const list = (await env.app.inject('/api/v1/discussions?language=fr&theme=norms')).json();
     expect(list.items.map((i: { id: string }) => i.id)).toContain(body.id);
+    const openapi = (await env.app.inject('/openapi.json')).json();
+    for (const path of [
+      '/api/v1/discussions',
+      '/api/v1/discussions/{id}',
+      '/api/v1/discussions/{id}/replies',
+      '/api/v1/experts',
+      '/api/v1/experts/{id}',
+    ])
+      expect(Object.keys(openapi.paths)).toContain(path);
   });
 
   it('filters lists by the languages a member reads, with a way to see all', async () => {
@@ -374,11 +431,18 @@ describe.each(databaseKinds())('discussions on %s', (kind) => {
     clock.advance(60_000);
     await reply(env.ctx(reader.actor), shared.id, { body: 'An answer from someone else' });
     const exported = await personalData(env.ctx(leaver.actor), leaver.id);
-    expect(exported.discussions.threads.map((t) => t.title).sort()).toEqual(['Only mine', 'Shared one']);
-    await expect(personalData(env.ctx(reader.actor), leaver.id)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(exported.discussions.threads.map((t) => t.title).sort()).toEqual([
+      'Only mine',
+      'Shared one',
+    ]);
+    await expect(personalData(env.ctx(reader.actor), leaver.id)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     const summary = await erasePersonalData(env.ctx(leaver.actor), leaver.id);
     expect(summary).toEqual({ threadsDeleted: 1, postsErased: 1 });
-    await expect(getDiscussion(env.ctx(reader.actor), alone.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(getDiscussion(env.ctx(reader.actor), alone.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
     const kept = await getDiscussion(env.ctx(reader.actor), shared.id);
     expect(kept.posts[0]).toMatchObject({ erased: true, html: null, author: null });
     expect(kept.posts[1]!.html).toContain('An answer from someone else');

@@ -59,7 +59,12 @@ function cleanQuery(query: unknown): Record<string, string> {
   return out;
 }
 
-function FollowButton(props: { type: FollowTarget; id: string; following: boolean; label: string }) {
+function FollowButton(props: {
+  type: FollowTarget;
+  id: string;
+  following: boolean;
+  label: string;
+}) {
   const t = useView().t;
   return (
     <PostForm action="/discussions/follow" class="inline">
@@ -142,7 +147,9 @@ function ListPage(props: {
         </aside>
         <section aria-labelledby="thread-results">
           <h2 id="thread-results">
-            {props.result ? t('discussions.results', { count: props.result.total }) : t('discussions.checkSearch')}
+            {props.result
+              ? t('discussions.results', { count: props.result.total })
+              : t('discussions.checkSearch')}
           </h2>
           {props.errors.length ? <ErrorSummary errors={errorsByField(props.errors)} /> : null}
           {props.reading.length ? (
@@ -150,7 +157,11 @@ function ListPage(props: {
               {t('discussions.readingFilter', {
                 languages: props.reading.map((l) => languageName(l, view.locale)).join(', '),
               })}{' '}
-              <a href={view.href(`/discussions?${new URLSearchParams({ ...q, all: '1' }).toString()}`)}>
+              <a
+                href={view.href(
+                  `/discussions?${new URLSearchParams({ ...q, all: '1' }).toString()}`,
+                )}
+              >
                 {t('discussions.showAllLanguages')}
               </a>
             </p>
@@ -177,7 +188,11 @@ function ListPage(props: {
           ) : null}
           {props.result ? <ThreadList items={props.result.items} lookups={props.lookups} /> : null}
           {props.result ? (
-            <Pagination page={props.result.page} pageSize={props.result.pageSize} total={props.result.total} />
+            <Pagination
+              page={props.result.page}
+              pageSize={props.result.pageSize}
+              total={props.result.total}
+            />
           ) : null}
         </section>
       </div>
@@ -217,7 +232,10 @@ function PostArticle(props: {
             </a>
           </figcaption>
           {props.quoted.html ? (
-            <blockquote lang={thread.language} dangerouslySetInnerHTML={{ __html: props.quoted.html }} />
+            <blockquote
+              lang={thread.language}
+              dangerouslySetInnerHTML={{ __html: props.quoted.html }}
+            />
           ) : (
             <blockquote>{t('discussions.quotedUnavailable')}</blockquote>
           )}
@@ -231,7 +249,11 @@ function PostArticle(props: {
       ) : p.html === null ? (
         <p class="notice">{t('discussions.hiddenPost')}</p>
       ) : (
-        <div class="post-body" lang={thread.language} dangerouslySetInnerHTML={{ __html: p.html }} />
+        <div
+          class="post-body"
+          lang={thread.language}
+          dangerouslySetInnerHTML={{ __html: p.html }}
+        />
       )}
       {p.attachments.length ? (
         <ul class="attachments">
@@ -253,7 +275,9 @@ function PostArticle(props: {
             </a>
           ) : null}{' '}
           {!p.mine ? (
-            <a href={view.href(`/discussions/${thread.id}/posts/${p.id}/flag`)}>{t('discussions.report')}</a>
+            <a href={view.href(`/discussions/${thread.id}/posts/${p.id}/flag`)}>
+              {t('discussions.report')}
+            </a>
           ) : null}{' '}
           {props.detail.canModerate ? (
             <a href={view.href(`/discussions/${thread.id}/posts/${p.id}/moderate`)}>
@@ -287,7 +311,9 @@ function ThreadPage(props: {
   return (
     <>
       <p>
-        <a href={view.href(thread.group ? `/discussions/groups/${thread.group.id}` : '/discussions')}>
+        <a
+          href={view.href(thread.group ? `/discussions/groups/${thread.group.id}` : '/discussions')}
+        >
           {thread.group ? thread.group.name : t('discussions.all')}
         </a>
       </p>
@@ -314,9 +340,16 @@ function ThreadPage(props: {
       ) : null}
       {view.actor.userId ? (
         <p>
-          <FollowButton type="thread" id={thread.id} following={detail.following} label={t('discussions.thisDiscussion')} />{' '}
+          <FollowButton
+            type="thread"
+            id={thread.id}
+            following={detail.following}
+            label={t('discussions.thisDiscussion')}
+          />{' '}
           {detail.canModerate ? (
-            <a href={view.href(`/discussions/${thread.id}/moderate`)}>{t('discussions.moderateThread')}</a>
+            <a href={view.href(`/discussions/${thread.id}/moderate`)}>
+              {t('discussions.moderateThread')}
+            </a>
           ) : null}
         </p>
       ) : null}
@@ -342,8 +375,12 @@ function ThreadPage(props: {
               {quoting ? (
                 <div class="notice">
                   <p>
-                    {t('discussions.quoting', { name: quoting.author?.name ?? t('discussions.formerMember') })}{' '}
-                    <a href={`${view.href(`/discussions/${thread.id}`)}#reply`}>{t('discussions.cancelQuote')}</a>
+                    {t('discussions.quoting', {
+                      name: quoting.author?.name ?? t('discussions.formerMember'),
+                    })}{' '}
+                    <a href={`${view.href(`/discussions/${thread.id}`)}#reply`}>
+                      {t('discussions.cancelQuote')}
+                    </a>
                   </p>
                   <input type="hidden" name="quoteOf" value={quoting.id} />
                 </div>
@@ -432,7 +469,9 @@ function threadInput(s: ThreadState) {
     themes: s.themes,
     region: s.region || null,
     groupId: s.groupId || null,
-    link: s.linkRef.trim() ? { kind: s.linkKind, ref: s.linkRef, path: s.linkPath.trim() || null } : null,
+    link: s.linkRef.trim()
+      ? { kind: s.linkKind, ref: s.linkRef, path: s.linkPath.trim() || null }
+      : null,
   };
 }
 
@@ -451,7 +490,14 @@ function NewThreadPage(props: {
       <h1>{t('discussions.new.title')}</h1>
       <ErrorSummary errors={e} />
       <PostForm action="/discussions/new" enctype="multipart/form-data">
-        <TextField name="title" label={t('discussions.field.title')} value={s.title} errors={e} required maxLength={200} />
+        <TextField
+          name="title"
+          label={t('discussions.field.title')}
+          value={s.title}
+          errors={e}
+          required
+          maxLength={200}
+        />
         <TextArea
           name="body"
           label={t('discussions.field.body')}
@@ -533,7 +579,9 @@ function FlagPage(props: {
   return (
     <>
       <p>
-        <a href={`${view.href(`/discussions/${thread.id}`)}#post-${props.post.id}`}>{thread.title}</a>
+        <a href={`${view.href(`/discussions/${thread.id}`)}#post-${props.post.id}`}>
+          {thread.title}
+        </a>
       </p>
       <h1>{t('discussions.flag.title')}</h1>
       <p>{t('discussions.flag.intro')}</p>
@@ -548,7 +596,10 @@ function FlagPage(props: {
           value={props.state.reason}
           errors={props.errors}
           emptyLabel={t('discussions.flag.choose')}
-          options={FLAG_REASONS.map((r) => ({ value: r, label: t(`discussions.flag.reasons.${r}`) }))}
+          options={FLAG_REASONS.map((r) => ({
+            value: r,
+            label: t(`discussions.flag.reasons.${r}`),
+          }))}
           required
         />
         <TextArea
@@ -611,7 +662,12 @@ function PreferencesPage(props: {
         <fieldset class="field" id="field-emailNotifications">
           <legend>{t('discussions.preferences.email')}</legend>
           <label class="checkbox">
-            <input type="checkbox" name="emailNotifications" value="yes" checked={s.emailNotifications} />{' '}
+            <input
+              type="checkbox"
+              name="emailNotifications"
+              value="yes"
+              checked={s.emailNotifications}
+            />{' '}
             {t('discussions.preferences.emailLabel')}
           </label>
         </fieldset>
@@ -626,9 +682,13 @@ function PreferencesPage(props: {
                 {f.type === 'thread' ? (
                   <a href={view.href(`/discussions/${f.id}`)}>{f.title ?? f.id}</a>
                 ) : f.type === 'theme' ? (
-                  <a href={view.href(`/discussions?theme=${f.id}`)}>{termLabel(t, 'theme', f.id)}</a>
+                  <a href={view.href(`/discussions?theme=${f.id}`)}>
+                    {termLabel(t, 'theme', f.id)}
+                  </a>
                 ) : (
-                  <a href={view.href(`/discussions?region=${f.id}`)}>{props.lookups.regionName(f.id)}</a>
+                  <a href={view.href(`/discussions?region=${f.id}`)}>
+                    {props.lookups.regionName(f.id)}
+                  </a>
                 )}{' '}
                 <FollowButton type={f.type} id={f.id} following label={f.title ?? f.id} />
               </li>
@@ -643,7 +703,8 @@ function PreferencesPage(props: {
 }
 
 function requireMember(request: FastifyRequest): void {
-  if (!request.actor.userId) throw new AppError('unauthenticated', request.t('discussions.signInToTakePart'));
+  if (!request.actor.userId)
+    throw new AppError('unauthenticated', request.t('discussions.signInToTakePart'));
 }
 
 /** Validation and rate-limit errors go back to the form; anything else is an error page. */
@@ -670,7 +731,8 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
     let follows = new Set<string>();
     if (checked.ok) {
       // Members see the languages they read unless they ask for one, or for all.
-      if (!checked.value.language && !checked.value.all) reading = await readingLanguages(request.ctx);
+      if (!checked.value.language && !checked.value.all)
+        reading = await readingLanguages(request.ctx);
       result = await listDiscussions(request.ctx, { ...checked.value, languages: reading });
       if (request.actor.userId && (query.theme || query.region)) {
         const prefs = await getPreferences(request.ctx);
@@ -732,7 +794,10 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       return sendPage(
         request,
         reply,
-        { title: request.t('discussions.new.title'), status: isAppError(error) ? error.status : 422 },
+        {
+          title: request.t('discussions.new.title'),
+          status: isAppError(error) ? error.status : 422,
+        },
         <NewThreadPage
           state={state}
           errors={errors}
@@ -839,7 +904,12 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
     const { fields, files } = await readForm(request);
     const state = { body: asString(fields.body), quoteOf: asString(fields.quoteOf) };
     try {
-      const post = await replyTo(request.ctx, id, { body: state.body, quoteOf: state.quoteOf || null }, files);
+      const post = await replyTo(
+        request.ctx,
+        id,
+        { body: state.body, quoteOf: state.quoteOf || null },
+        files,
+      );
       return seeOther(request, reply, `/discussions/${id}#post-${post.id}`);
     } catch (error) {
       const errors = formProblem(error, reply);
@@ -849,7 +919,12 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
         request,
         reply,
         { title: detail.thread.title, status: isAppError(error) ? error.status : 422 },
-        <ThreadPage detail={detail} lookups={await lookups(request)} reply={state} errors={errors} />,
+        <ThreadPage
+          detail={detail}
+          lookups={await lookups(request)}
+          reply={state}
+          errors={errors}
+        />,
       );
     }
   });
@@ -880,14 +955,21 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
     const state = { reason: asString(fields.reason), note: asString(fields.note) };
     try {
       await flagPost(request.ctx, detail.thread.id, post.id, state);
-      return seeOther(request, reply, `/discussions/${detail.thread.id}?reported=1#post-${post.id}`);
+      return seeOther(
+        request,
+        reply,
+        `/discussions/${detail.thread.id}?reported=1#post-${post.id}`,
+      );
     } catch (error) {
       const errors = formProblem(error, reply);
       if (!errors) throw error;
       return sendPage(
         request,
         reply,
-        { title: request.t('discussions.flag.title'), status: isAppError(error) ? error.status : 422 },
+        {
+          title: request.t('discussions.flag.title'),
+          status: isAppError(error) ? error.status : 422,
+        },
         <FlagPage detail={detail} post={post} state={state} errors={errors} />,
       );
     }

@@ -96,7 +96,10 @@ export interface ThreadFilters {
 
 function filtered(db: Db, reader: Reader, f: ThreadFilters) {
   let query = threads(db).where(visibleTo(reader));
-  if (f.q) query = query.where(sql<SqlBool>`discussion_threads.search @@ websearch_to_tsquery('simple', unaccent(${f.q}))`);
+  if (f.q)
+    query = query.where(
+      sql<SqlBool>`discussion_threads.search @@ websearch_to_tsquery('simple', unaccent(${f.q}))`,
+    );
   if (f.themes?.length)
     query = query.where(sql<SqlBool>`discussion_threads.themes && ${f.themes}::text[]`);
   if (f.region)
@@ -273,7 +276,9 @@ export function insertFlag(db: Db, row: Insertable<DiscussionFlagsTable>) {
   return db
     .insertInto('discussion_flags')
     .values(row)
-    .onConflict((oc) => oc.columns(['post_id', 'reporter_id']).where('status', '=', 'open').doNothing())
+    .onConflict((oc) =>
+      oc.columns(['post_id', 'reporter_id']).where('status', '=', 'open').doNothing(),
+    )
     .returning('id')
     .executeTakeFirst();
 }
@@ -340,7 +345,8 @@ export function resolveFlags(
   if (where.postId) query = query.where('post_id', '=', where.postId);
   if (where.flagId) query = query.where('id', '=', where.flagId);
   if (where.threadId) query = query.where('thread_id', '=', where.threadId);
-  if (!where.postId && !where.flagId && !where.threadId) throw new Error('resolveFlags needs a target');
+  if (!where.postId && !where.flagId && !where.threadId)
+    throw new Error('resolveFlags needs a target');
   return query.returning('id').execute();
 }
 
@@ -349,7 +355,11 @@ export function insertLog(db: Db, row: Insertable<DiscussionModerationLogTable>)
 }
 
 /** The moderation log of threads the reader moderates (or of one thread). */
-export function moderationLog(db: Db, reader: Reader, options: { threadId?: string; limit: number }) {
+export function moderationLog(
+  db: Db,
+  reader: Reader,
+  options: { threadId?: string; limit: number },
+) {
   const adminGroups = [...reader.groups].filter(([, role]) => role === 'admin').map(([id]) => id);
   let query = db
     .selectFrom('discussion_moderation_log')
@@ -369,7 +379,8 @@ export function moderationLog(db: Db, reader: Reader, options: { threadId?: stri
     .where(
       sql<SqlBool>`((discussion_threads.group_id IS NULL AND ${reader.siteModerator}::boolean) OR discussion_threads.group_id = ANY(${uuids(adminGroups)}))`,
     );
-  if (options.threadId) query = query.where('discussion_moderation_log.thread_id', '=', options.threadId);
+  if (options.threadId)
+    query = query.where('discussion_moderation_log.thread_id', '=', options.threadId);
   return query
     .orderBy('discussion_moderation_log.at', 'desc')
     .orderBy('discussion_moderation_log.id', 'desc')
@@ -380,7 +391,11 @@ export function moderationLog(db: Db, reader: Reader, options: { threadId?: stri
 // Personal data
 
 export function threadsBy(db: Db, userId: string) {
-  return db.selectFrom('discussion_threads').select(threadColumns).where('author_id', '=', userId).execute();
+  return db
+    .selectFrom('discussion_threads')
+    .select(threadColumns)
+    .where('author_id', '=', userId)
+    .execute();
 }
 
 export function postsBy(db: Db, userId: string) {

@@ -98,7 +98,8 @@ export async function discussionsRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['discussions'],
         summary: 'Reply in a discussion (members)',
-        description: 'Slow mode of the thread and rate limits per member apply (429 with Retry-After).',
+        description:
+          'Slow mode of the thread and rate limits per member apply (429 with Retry-After).',
         params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
         body: ReplyInput,
         response: {

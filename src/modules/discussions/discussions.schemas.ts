@@ -99,7 +99,9 @@ export const ThreadSchema = Type.Object({
   group: Nullable(Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() })),
   author: Author,
   link: Nullable(Type.Object({ kind: Type.String(), ref: Type.String(), path: Type.String() })),
-  status: Type.String({ description: 'visible, or hidden (seen only by its author and moderators)' }),
+  status: Type.String({
+    description: 'visible, or hidden (seen only by its author and moderators)',
+  }),
   hiddenReason: Nullable(Type.String()),
   replyCount: Type.Integer(),
   slowModeSeconds: Type.Integer(),
@@ -120,7 +122,9 @@ export const PostSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   isOpening: Type.Boolean(),
   author: Author,
-  html: Nullable(Type.String({ description: 'Sanitised HTML; null when hidden from you or erased' })),
+  html: Nullable(
+    Type.String({ description: 'Sanitised HTML; null when hidden from you or erased' }),
+  ),
   hidden: Type.Boolean(),
   hiddenReason: Nullable(Type.String()),
   erased: Type.Boolean(),

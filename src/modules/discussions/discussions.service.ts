@@ -125,7 +125,8 @@ async function listFor(ctx: ServiceContext, reader: Reader, query: ListOptions) 
     themes: query.theme ? [query.theme] : undefined,
     region: query.region,
     languages: languages?.length ? languages : undefined,
-    link: query.linkKind && query.linkRef ? { kind: query.linkKind, ref: query.linkRef } : undefined,
+    link:
+      query.linkKind && query.linkRef ? { kind: query.linkKind, ref: query.linkRef } : undefined,
     groupId: query.groupId,
     limit: pageSize,
     offset: (page - 1) * pageSize,
@@ -198,8 +199,7 @@ export async function getDiscussion(ctx: ServiceContext, id: string): Promise<Di
     thread: toSummary(row, reader),
     posts: postRows.map((p) => toPostView(p, reader, row.group_id, byPost.get(p.id) ?? [])),
     canModerate: canModerate(reader, { groupId: row.group_id }),
-    canReply:
-      !!reader.userId && row.status === 'visible' && isAllowed(ctx, 'discussion.post'),
+    canReply: !!reader.userId && row.status === 'visible' && isAllowed(ctx, 'discussion.post'),
     following,
   };
 }
@@ -216,7 +216,11 @@ function waitWords(seconds: number): string {
 async function checkPostRate(trx: Db, ctx: ServiceContext, userId: string) {
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - RATE_LIMITS.posts.windowMs);
-  const wait = rateLimitWait(await repo.recentPostTimes(trx, userId, since), RATE_LIMITS.posts, now);
+  const wait = rateLimitWait(
+    await repo.recentPostTimes(trx, userId, since),
+    RATE_LIMITS.posts,
+    now,
+  );
   if (wait)
     throw rateLimited(
       wait,
@@ -276,23 +280,31 @@ export async function createThread(
   const title = input.title.trim();
   const body = input.body.trim();
   if (title.length < 5)
-    errors.push({ path: '/title', message: 'Give the discussion a title of at least 5 characters.' });
+    errors.push({
+      path: '/title',
+      message: 'Give the discussion a title of at least 5 characters.',
+    });
   if (!body) errors.push({ path: '/body', message: 'Write the opening message.' });
   if (!place.languages.has(input.language))
     errors.push({ path: '/language', message: 'Choose the language of the discussion.' });
   const regionPath = input.region ? place.regionPath(input.region) : [];
-  if (regionPath === null) errors.push({ path: '/region', message: 'Choose a region from the list.' });
+  if (regionPath === null)
+    errors.push({ path: '/region', message: 'Choose a region from the list.' });
   if (input.groupId && !reader.groups.has(input.groupId))
     errors.push({ path: '/groupId', message: 'Choose one of the groups you belong to.' });
   for (const theme of input.themes)
-    if (!isTerm('theme', theme)) errors.push({ path: '/themes', message: 'Choose themes from the list.' });
+    if (!isTerm('theme', theme))
+      errors.push({ path: '/themes', message: 'Choose themes from the list.' });
   let link: { kind: LinkKind; ref: string; path: string } | null = null;
   if (input.link) {
     const ref = input.link.ref.trim();
     const path = input.link.path?.trim() || DEFAULT_LINK_PATHS[input.link.kind as LinkKind](ref);
     if (!ref) errors.push({ path: '/link', message: 'Give the identifier of the linked item.' });
     else if (!isSitePath(path))
-      errors.push({ path: '/link', message: 'The link must be a path on this site, starting with /.' });
+      errors.push({
+        path: '/link',
+        message: 'The link must be a path on this site, starting with /.',
+      });
     else link = { kind: input.link.kind as LinkKind, ref, path };
   }
   const checked = await checkFiles(files, errors);
@@ -302,7 +314,11 @@ export async function createThread(
   const result = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const wait = rateLimitWait(
-      await repo.recentThreadTimes(trx, userId, new Date(now.getTime() - RATE_LIMITS.threads.windowMs)),
+      await repo.recentThreadTimes(
+        trx,
+        userId,
+        new Date(now.getTime() - RATE_LIMITS.threads.windowMs),
+      ),
       RATE_LIMITS.threads,
       now,
     );
@@ -507,7 +523,11 @@ export async function getAttachment(ctx: ServiceContext, id: string) {
     !thread ||
     !post ||
     post.erased ||
-    !canSeeThread(reader, { groupId: thread.group_id, authorId: thread.author_id, status: thread.status }) ||
+    !canSeeThread(reader, {
+      groupId: thread.group_id,
+      authorId: thread.author_id,
+      status: thread.status,
+    }) ||
     (post.status === 'hidden' &&
       !canSeeHiddenPost(reader, { groupId: thread.group_id }, { authorId: post.author_id }))
   )
@@ -520,7 +540,12 @@ export async function getAttachment(ctx: ServiceContext, id: string) {
   };
 }
 
-async function checkFollowTarget(ctx: ServiceContext, reader: Reader, type: FollowTarget, id: string) {
+async function checkFollowTarget(
+  ctx: ServiceContext,
+  reader: Reader,
+  type: FollowTarget,
+  id: string,
+) {
   if (type === 'thread') {
     await visibleThread(ctx, reader, id, ctx.db);
     return;
@@ -613,7 +638,8 @@ export async function savePreferences(ctx: ServiceContext, raw: unknown): Promis
   if (!HANDLE.test(handle))
     errors.push({
       path: '/handle',
-      message: 'Use 2 to 30 letters, digits, hyphens or underscores, starting with a letter or digit.',
+      message:
+        'Use 2 to 30 letters, digits, hyphens or underscores, starting with a letter or digit.',
     });
   const languages: string[] = [];
   for (const token of input.languages) {
@@ -628,7 +654,9 @@ export async function savePreferences(ctx: ServiceContext, raw: unknown): Promis
   if (errors.length) throw AppError.validation(errors);
   await ctx.db.transaction().execute(async (trx) => {
     if (await members.handleTaken(trx, handle, userId))
-      throw AppError.validation([{ path: '/handle', message: `@${handle} is taken: choose another.` }]);
+      throw AppError.validation([
+        { path: '/handle', message: `@${handle} is taken: choose another.` },
+      ]);
     const before = await members.findPreferences(trx, userId);
     await members.upsertPreferences(trx, {
       user_id: userId,

@@ -24,16 +24,19 @@ const readers: Record<string, Reader> = {
 };
 
 describe('thread visibility rules', () => {
-  const table: Array<[string, { groupId: string | null; status: 'visible' | 'hidden' }, string[]]> = [
-    ['open thread', { groupId: null, status: 'visible' }, Object.keys(readers)],
-    ['hidden open thread', { groupId: null, status: 'hidden' }, ['moderator', 'owner']],
-    ['private thread', { groupId: G, status: 'visible' }, ['groupMember', 'groupAdmin', 'owner']],
-    ['hidden private thread', { groupId: G, status: 'hidden' }, ['groupAdmin', 'owner']],
-  ];
+  const table: Array<[string, { groupId: string | null; status: 'visible' | 'hidden' }, string[]]> =
+    [
+      ['open thread', { groupId: null, status: 'visible' }, Object.keys(readers)],
+      ['hidden open thread', { groupId: null, status: 'hidden' }, ['moderator', 'owner']],
+      ['private thread', { groupId: G, status: 'visible' }, ['groupMember', 'groupAdmin', 'owner']],
+      ['hidden private thread', { groupId: G, status: 'hidden' }, ['groupAdmin', 'owner']],
+    ];
   for (const [name, facts, allowed] of table) {
     it(`shows a ${name} to ${allowed.join(', ')} only`, () => {
       for (const [role, reader] of Object.entries(readers))
-        expect(canSeeThread(reader, { ...facts, authorId: 'o' }), role).toBe(allowed.includes(role));
+        expect(canSeeThread(reader, { ...facts, authorId: 'o' }), role).toBe(
+          allowed.includes(role),
+        );
     });
   }
 
@@ -83,7 +86,9 @@ describe('small rules', () => {
       expect(isSitePath(bad), bad).toBe(false);
   });
   it('makes plain excerpts of Markdown', () => {
-    expect(excerptOf('# Title\n\nSome **bold** [link](https://x.org) <b>x</b>', 100)).toBe('Title Some bold link x');
+    expect(excerptOf('# Title\n\nSome **bold** [link](https://x.org) <b>x</b>', 100)).toBe(
+      'Title Some bold link x',
+    );
     expect(excerptOf('a'.repeat(300), 10)).toHaveLength(10);
   });
   it('keeps the most personal reason for a notice', () => {

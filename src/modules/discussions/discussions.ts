@@ -81,11 +81,7 @@ export function canSeeHiddenPost(
 }
 
 /** Seconds until the member may post again in a slow-mode thread (0: now). */
-export function slowModeWait(
-  slowModeSeconds: number,
-  lastPostAt: Date | null,
-  now: Date,
-): number {
+export function slowModeWait(slowModeSeconds: number, lastPostAt: Date | null, now: Date): number {
   if (!slowModeSeconds || !lastPostAt) return 0;
   const wait = slowModeSeconds * 1000 - (now.getTime() - lastPostAt.getTime());
   return wait > 0 ? Math.ceil(wait / 1000) : 0;

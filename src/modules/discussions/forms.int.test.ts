@@ -10,7 +10,8 @@ import { databaseKinds } from '../../../test/helpers/db.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { createGroup, createThread, flagPost } from './index.ts';
 
-const text = (min: number, max: number) => fc.string({ minLength: min, maxLength: max, unit: 'grapheme' });
+const text = (min: number, max: number) =>
+  fc.string({ minLength: min, maxLength: max, unit: 'grapheme' });
 const blank = fc.constantFrom('', ' ', '   ', '\n\t');
 
 interface FormCase {
@@ -47,16 +48,35 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
   let groupId = '';
   let flagId = '';
 
-  const count = (table: 'discussion_threads' | 'discussion_posts' | 'discussion_flags' | 'discussion_group_members' | 'discussion_moderation_log' | 'discussion_groups') => async () =>
-    Number(
-      (await env.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
-    );
+  const count =
+    (
+      table:
+        | 'discussion_threads'
+        | 'discussion_posts'
+        | 'discussion_flags'
+        | 'discussion_group_members'
+        | 'discussion_moderation_log'
+        | 'discussion_groups',
+    ) =>
+    async () =>
+      Number(
+        (
+          await env.deps.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
   beforeAll(async () => {
     env = await createTestEnv(kind, { clock });
     member = await createTestUser(env, [], 'Form Member');
     admin = await createTestUser(env, [{ role: 'site-admin', scopeType: 'site' }], 'Site Admin');
-    moderator = await createTestUser(env, [{ role: 'moderator', scopeType: 'site' }], 'Form Moderator');
+    moderator = await createTestUser(
+      env,
+      [{ role: 'moderator', scopeType: 'site' }],
+      'Form Moderator',
+    );
     const created = await createThread(env.ctx(member.actor), {
       title: 'Forms thread',
       body: 'Opening',
@@ -65,9 +85,17 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
     });
     threadId = created.id;
     postId = created.postId;
-    groupId = (await createGroup(env.ctx(), { name: 'Forms group', description: '', adminEmail: member.email })).id;
+    groupId = (
+      await createGroup(env.ctx(), {
+        name: 'Forms group',
+        description: '',
+        adminEmail: member.email,
+      })
+    ).id;
     await flagPost(env.ctx(moderator.actor), threadId, postId, { reason: 'spam', note: '' });
-    flagId = (await env.deps.db.selectFrom('discussion_flags').select('id').executeTakeFirstOrThrow()).id;
+    flagId = (
+      await env.deps.db.selectFrom('discussion_flags').select('id').executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(async () => env?.close());
   beforeEach(() => clock.advance(2 * 60 * 60_000));
@@ -78,28 +106,65 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
       agent: () => agents.member(),
       page: () => '/discussions/new',
       action: () => '/discussions/new',
-      valid: () => ({ title: 'A valid title', body: 'Body', language: 'en', themes: ['cbms'], region: '', linkKind: 'resource', linkRef: '', linkPath: '' }),
+      valid: () => ({
+        title: 'A valid title',
+        body: 'Body',
+        language: 'en',
+        themes: ['cbms'],
+        region: '',
+        linkKind: 'resource',
+        linkRef: '',
+        linkPath: '',
+      }),
       bad: [
-        { field: 'title', errorKey: 'title', values: fc.oneof(blank, fc.constantFrom('abc', 'x'), text(201, 230)) },
+        {
+          field: 'title',
+          errorKey: 'title',
+          values: fc.oneof(blank, fc.constantFrom('abc', 'x'), text(201, 230)),
+        },
         { field: 'body', errorKey: 'body', values: fc.oneof(blank, text(20001, 20010)) },
-        { field: 'language', errorKey: 'language', values: fc.oneof(fc.constantFrom('', 'xx', 'english', 'FR'), fc.stringMatching(/^[a-z]{3,6}$/)) },
+        {
+          field: 'language',
+          errorKey: 'language',
+          values: fc.oneof(
+            fc.constantFrom('', 'xx', 'english', 'FR'),
+            fc.stringMatching(/^[a-z]{3,6}$/),
+          ),
+        },
         {
           field: 'themes',
           errorKey: 'themes',
           values: fc.oneof(
             fc.constant([] as string[]),
-            fc.constant(['cbms', 'norms', 'cybercrime', 'standards']),
+            fc.constant(['cbms', 'norms', 'cybercrime', 'standards'] as string[]),
             fc.stringMatching(/^[a-z]{4,9}ing$/).map((s) => [s]),
           ),
         },
-        { field: 'region', errorKey: 'region', values: fc.oneof(fc.constantFrom('atlantis', 'EUROPE', 'x'), fc.stringMatching(/^zz-[a-z]{3,8}$/)) },
+        {
+          field: 'region',
+          errorKey: 'region',
+          values: fc.oneof(
+            fc.constantFrom('atlantis', 'EUROPE', 'x'),
+            fc.stringMatching(/^zz-[a-z]{3,8}$/),
+          ),
+        },
         {
           field: 'linkPath',
           errorKey: 'link',
-          values: fc.constantFrom('https://evil.example/', '//evil', 'javascript:alert(1)', '/a/../../etc'),
+          values: fc.constantFrom(
+            'https://evil.example/',
+            '//evil',
+            'javascript:alert(1)',
+            '/a/../../etc',
+          ),
           with: { linkRef: 'some-resource' },
         },
-        { field: 'linkKind', errorKey: 'link', values: fc.constantFrom('person', '', 'RESOURCE'), with: { linkRef: 'x' } },
+        {
+          field: 'linkKind',
+          errorKey: 'link',
+          values: fc.constantFrom('person', '', 'RESOURCE'),
+          with: { linkRef: 'x' },
+        },
       ],
       count: count('discussion_threads'),
     },
@@ -111,7 +176,11 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
       valid: () => ({ body: 'A reply' }),
       bad: [
         { field: 'body', errorKey: 'body', values: fc.oneof(blank, text(20001, 20010)) },
-        { field: 'quoteOf', errorKey: 'quoteOf', values: fc.oneof(fc.constantFrom('not-a-uuid', '123'), fc.uuid({ version: 7 })) },
+        {
+          field: 'quoteOf',
+          errorKey: 'quoteOf',
+          values: fc.oneof(fc.constantFrom('not-a-uuid', '123'), fc.uuid({ version: 7 })),
+        },
       ],
       count: count('discussion_posts'),
     },
@@ -122,7 +191,11 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
       action: () => `/discussions/${threadId}/posts/${postId}/flag`,
       valid: () => ({ reason: 'spam', note: '' }),
       bad: [
-        { field: 'reason', errorKey: 'reason', values: fc.oneof(fc.constantFrom('', 'rude', 'SPAM'), fc.stringMatching(/^[a-z]{8,12}$/)) },
+        {
+          field: 'reason',
+          errorKey: 'reason',
+          values: fc.oneof(fc.constantFrom('', 'rude', 'SPAM'), fc.stringMatching(/^[a-z]{8,12}$/)),
+        },
         { field: 'note', errorKey: 'note', values: text(1001, 1050) },
       ],
       count: count('discussion_flags'),
@@ -134,8 +207,16 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
       action: () => '/discussions/preferences',
       valid: () => ({ handle: 'form-member', languages: 'English', emailNotifications: 'yes' }),
       bad: [
-        { field: 'handle', errorKey: 'handle', values: fc.oneof(fc.constantFrom('a', '-lead', 'has space', 'émile', '@@'), text(31, 40)) },
-        { field: 'languages', errorKey: 'languages', values: fc.stringMatching(/^[A-Z][a-z]{6,10}ese$/) },
+        {
+          field: 'handle',
+          errorKey: 'handle',
+          values: fc.oneof(fc.constantFrom('a', '-lead', 'has space', 'émile', '@@'), text(31, 40)),
+        },
+        {
+          field: 'languages',
+          errorKey: 'languages',
+          values: fc.stringMatching(/^[A-Z][a-z]{6,10}ese$/),
+        },
       ],
       count: async () => 0,
     },
@@ -146,9 +227,20 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
       action: () => '/discussions/groups',
       valid: () => ({ name: 'A new group', description: '', adminEmail: member.email }),
       bad: [
-        { field: 'name', errorKey: 'name', values: fc.oneof(fc.constantFrom('', 'ab'), text(121, 140)) },
+        {
+          field: 'name',
+          errorKey: 'name',
+          values: fc.oneof(fc.constantFrom('', 'ab'), text(121, 140)),
+        },
         { field: 'description', errorKey: 'description', values: text(2001, 2020) },
-        { field: 'adminEmail', errorKey: 'adminEmail', values: fc.oneof(fc.constantFrom('', 'no'), fc.emailAddress().map((e) => `nobody.${e}`)) },
+        {
+          field: 'adminEmail',
+          errorKey: 'adminEmail',
+          values: fc.oneof(
+            fc.constantFrom('', 'no'),
+            fc.emailAddress().map((e) => `nobody.${e}`),
+          ),
+        },
       ],
       count: count('discussion_groups'),
     },
@@ -159,8 +251,19 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
       action: () => `/discussions/groups/${groupId}/members`,
       valid: () => ({ email: moderator.email, role: 'member' }),
       bad: [
-        { field: 'email', errorKey: 'email', values: fc.oneof(fc.constantFrom('', 'x'), fc.emailAddress().map((e) => `nobody.${e}`)) },
-        { field: 'role', errorKey: 'role', values: fc.constantFrom('owner', '', 'ADMIN', 'superuser') },
+        {
+          field: 'email',
+          errorKey: 'email',
+          values: fc.oneof(
+            fc.constantFrom('', 'x'),
+            fc.emailAddress().map((e) => `nobody.${e}`),
+          ),
+        },
+        {
+          field: 'role',
+          errorKey: 'role',
+          values: fc.constantFrom('owner', '', 'ADMIN', 'superuser'),
+        },
       ],
       count: count('discussion_group_members'),
     },
@@ -170,7 +273,13 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
       page: () => `/discussions/${threadId}/posts/${postId}/moderate`,
       action: () => `/discussions/${threadId}/posts/${postId}/hide`,
       valid: () => ({ reason: 'A fine reason' }),
-      bad: [{ field: 'reason', errorKey: 'reason', values: fc.oneof(blank, fc.constantFrom('ab', 'x'), text(1001, 1020)) }],
+      bad: [
+        {
+          field: 'reason',
+          errorKey: 'reason',
+          values: fc.oneof(blank, fc.constantFrom('ab', 'x'), text(1001, 1020)),
+        },
+      ],
       count: count('discussion_moderation_log'),
     },
     {
@@ -180,7 +289,14 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
       action: () => `/discussions/${threadId}/slow-mode`,
       valid: () => ({ seconds: '60', reason: 'Calm down' }),
       bad: [
-        { field: 'seconds', errorKey: 'seconds', values: fc.oneof(fc.constantFrom('abc', '7', '-60', '1e9'), fc.integer({ min: 1, max: 29 }).map(String)) },
+        {
+          field: 'seconds',
+          errorKey: 'seconds',
+          values: fc.oneof(
+            fc.constantFrom('abc', '7', '-60', '1e9'),
+            fc.integer({ min: 1, max: 29 }).map(String),
+          ),
+        },
         { field: 'reason', errorKey: 'reason', values: fc.oneof(blank, text(1001, 1010)) },
       ],
       count: count('discussion_moderation_log'),
@@ -208,7 +324,17 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
     }
   });
 
-  for (const name of ['new thread', 'reply', 'report', 'preferences', 'create group', 'add group member', 'hide a post', 'slow mode', 'dismiss a report']) {
+  for (const name of [
+    'new thread',
+    'reply',
+    'report',
+    'preferences',
+    'create group',
+    'add group member',
+    'hide a post',
+    'slow mode',
+    'dismiss a report',
+  ]) {
     it(`refuses bad input on the ${name} form with a message tied to the field`, async () => {
       const form = cases().find((c) => c.name === name)!;
       const agent = await form.agent();
@@ -236,10 +362,25 @@ describe.each(databaseKinds())('discussion forms on %s', (kind) => {
   }
 
   it('never answers 500 to garbage in the thread and reply forms', async () => {
-    const names = ['title', 'body', 'language', 'themes', 'region', 'groupId', 'linkKind', 'linkRef', 'linkPath', 'quoteOf', 'extra'];
+    const names = [
+      'title',
+      'body',
+      'language',
+      'themes',
+      'region',
+      'groupId',
+      'linkKind',
+      'linkRef',
+      'linkPath',
+      'quoteOf',
+      'extra',
+    ];
     const garbage = fc.dictionary(
       fc.constantFrom(...names),
-      fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.string({ maxLength: 30 }), { maxLength: 4 })),
+      fc.oneof(
+        fc.string({ maxLength: 300 }),
+        fc.array(fc.string({ maxLength: 30 }), { maxLength: 4 }),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(garbage, async (fields) => {

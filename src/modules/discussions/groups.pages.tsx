@@ -13,7 +13,14 @@ import {
 import { sendPage, useView } from '../../web/view.tsx';
 import { isAllowed } from '../accounts/index.ts';
 import { listDiscussions, type DiscussionPage } from './discussions.service.ts';
-import { addMember, createGroup, getGroup, myGroups, removeMember, type GroupSummary } from './groups.service.ts';
+import {
+  addMember,
+  createGroup,
+  getGroup,
+  myGroups,
+  removeMember,
+  type GroupSummary,
+} from './groups.service.ts';
 import { readForm, asString } from './form-data.ts';
 import { ThreadList, lookups, seeOther, type Lookups } from './discussions.components.tsx';
 
@@ -54,7 +61,14 @@ function GroupsPage(props: {
           <h2 id="create-group">{t('discussions.groups.create')}</h2>
           <ErrorSummary errors={props.errors} />
           <PostForm action="/discussions/groups">
-            <TextField name="name" label={t('discussions.groups.name')} value={props.state.name} errors={props.errors} required maxLength={120} />
+            <TextField
+              name="name"
+              label={t('discussions.groups.name')}
+              value={props.state.name}
+              errors={props.errors}
+              required
+              maxLength={120}
+            />
             <TextArea
               name="description"
               label={t('discussions.groups.description')}
@@ -115,9 +129,14 @@ function GroupPage(props: {
             <li key={m.userId}>
               {m.name} ({t(`discussions.groups.role.${m.role}`)}){m.email ? ` — ${m.email}` : ''}{' '}
               {admin || m.userId === view.actor.userId ? (
-                <PostForm action={`/discussions/groups/${g.id}/members/${m.userId}/remove`} class="inline">
+                <PostForm
+                  action={`/discussions/groups/${g.id}/members/${m.userId}/remove`}
+                  class="inline"
+                >
                   <button type="submit" class="link">
-                    {m.userId === view.actor.userId ? t('discussions.groups.leave') : t('discussions.groups.remove', { name: m.name })}
+                    {m.userId === view.actor.userId
+                      ? t('discussions.groups.leave')
+                      : t('discussions.groups.remove', { name: m.name })}
                   </button>
                 </PostForm>
               ) : null}
@@ -129,7 +148,14 @@ function GroupPage(props: {
             <h3>{t('discussions.groups.add')}</h3>
             <ErrorSummary errors={props.errors} />
             <PostForm action={`/discussions/groups/${g.id}/members`}>
-              <TextField name="email" type="email" label={t('discussions.groups.email')} value={props.state.email} errors={props.errors} required />
+              <TextField
+                name="email"
+                type="email"
+                label={t('discussions.groups.email')}
+                value={props.state.email}
+                errors={props.errors}
+                required
+              />
               <SelectField
                 name="role"
                 label={t('discussions.groups.roleLabel')}
@@ -150,7 +176,8 @@ function GroupPage(props: {
 }
 
 function requireMember(request: FastifyRequest): void {
-  if (!request.actor.userId) throw new AppError('unauthenticated', request.t('discussions.signInToTakePart'));
+  if (!request.actor.userId)
+    throw new AppError('unauthenticated', request.t('discussions.signInToTakePart'));
 }
 
 function formErrorsOf(error: unknown): FormErrors | null {
@@ -221,7 +248,13 @@ export async function groupPages(app: FastifyInstance): Promise<void> {
       request,
       reply,
       { title: group.name, status },
-      <GroupPage group={group} threads={threads} lookups={await lookups(request)} state={state} errors={errors} />,
+      <GroupPage
+        group={group}
+        threads={threads}
+        lookups={await lookups(request)}
+        state={state}
+        errors={errors}
+      />,
     );
   }
 
@@ -257,6 +290,10 @@ export async function groupPages(app: FastifyInstance): Promise<void> {
       if (!errors) throw error;
       return renderGroup(request, reply, id, { email: '', role: 'member' }, errors, 409);
     }
-    return seeOther(request, reply, userId === request.actor.userId ? '/discussions/groups' : `/discussions/groups/${id}`);
+    return seeOther(
+      request,
+      reply,
+      userId === request.actor.userId ? '/discussions/groups' : `/discussions/groups/${id}`,
+    );
   });
 }

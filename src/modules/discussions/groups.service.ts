@@ -118,7 +118,11 @@ export async function addMember(ctx: ServiceContext, groupId: string, raw: unkno
   if (!user || user.status !== 'active')
     throw AppError.validation([{ path: '/email', message: 'No active account has this address.' }]);
   await ctx.db.transaction().execute(async (trx) => {
-    if (input.role === 'member' && user.id === ctx.actor.userId && (await members.countAdmins(trx, groupId)) <= 1)
+    if (
+      input.role === 'member' &&
+      user.id === ctx.actor.userId &&
+      (await members.countAdmins(trx, groupId)) <= 1
+    )
       throw AppError.validation([
         { path: '/role', message: 'A group keeps at least one admin: name another admin first.' },
       ]);

@@ -18,7 +18,13 @@ export {
   type DiscussionPage,
   type DiscussionDetail,
 } from './discussions.service.ts';
-export { flagPost, moderate, setSlowMode, moderationQueue, moderationLog } from './moderation.service.ts';
+export {
+  flagPost,
+  moderate,
+  setSlowMode,
+  moderationQueue,
+  moderationLog,
+} from './moderation.service.ts';
 export { createGroup, addMember, removeMember, myGroups } from './groups.service.ts';
 export { personalData, erasePersonalData } from './privacy.service.ts';
 export { renderMarkdown } from './markdown.ts';

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.ts';
 
 const TAGS = new Set(
-  'p br hr strong em del s code pre blockquote ul ol li a h3 h4 h5 h6 table thead tbody tr th td span'.split(' '),
+  'p br hr strong em del s code pre blockquote ul ol li a h3 h4 h5 h6 table thead tbody tr th td span'.split(
+    ' ',
+  ),
 );
 const ATTRIBUTES = new Set(['href', 'rel', 'start', 'align', 'class']);
 
@@ -66,7 +68,9 @@ describe('Markdown sanitising', () => {
   });
 
   it('keeps ordinary formatting and marks links nofollow ugc noopener', () => {
-    const { html } = renderMarkdown('**bold** _em_ `code`\n\n- a\n- b\n\n> quoted\n\n[site](https://example.org)');
+    const { html } = renderMarkdown(
+      '**bold** _em_ `code`\n\n- a\n- b\n\n> quoted\n\n[site](https://example.org)',
+    );
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<em>em</em>');
     expect(html).toContain('<code>code</code>');
@@ -89,13 +93,26 @@ describe('Markdown sanitising', () => {
   it('never lets generated HTML-ish input through', () => {
     const tag = fc.constantFrom('script', 'img', 'svg', 'iframe', 'a', 'div', 'style', 'p', 'b');
     const attr = fc.constantFrom('onerror', 'onclick', 'onload', 'href', 'src', 'style', 'title');
-    const value = fc.constantFrom('alert(1)', 'javascript:alert(1)', 'x', 'data:text/html,x', '"><script>x</script>');
+    const value = fc.constantFrom(
+      'alert(1)',
+      'javascript:alert(1)',
+      'x',
+      'data:text/html,x',
+      '"><script>x</script>',
+    );
     const element = fc
       .tuple(tag, attr, value, fc.string({ maxLength: 20 }))
       .map(([t, a, v, text]) => `<${t} ${a}="${v}">${text}</${t}>`);
-    const markdown = fc.array(fc.oneof(element, fc.string({ maxLength: 40 }), value.map((v) => `[l](${v})`)), {
-      maxLength: 8,
-    });
+    const markdown = fc.array(
+      fc.oneof(
+        element,
+        fc.string({ maxLength: 40 }),
+        value.map((v) => `[l](${v})`),
+      ),
+      {
+        maxLength: 8,
+      },
+    );
     fc.assert(
       fc.property(markdown, (parts) => {
         assertSafe(renderMarkdown(parts.join(' ')).html);

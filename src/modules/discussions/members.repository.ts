@@ -63,7 +63,13 @@ export function groupMembers(db: Db, groupId: string) {
 
 export function upsertMember(
   db: Db,
-  row: { group_id: string; user_id: string; role: GroupRole; added_by: string | null; created_at: Date },
+  row: {
+    group_id: string;
+    user_id: string;
+    role: GroupRole;
+    added_by: string | null;
+    created_at: Date;
+  },
 ) {
   return db
     .insertInto('discussion_group_members')

@@ -81,7 +81,9 @@ function QueuePage(props: { queue: Queue; log: Log; errors: FormErrors }): VNode
           {props.queue.map((f) => (
             <li key={f.id} id={`flag-${f.id}`}>
               <h3>
-                <a href={`${view.href(`/discussions/${f.threadId}`)}#post-${f.postId}`}>{f.threadTitle}</a>
+                <a href={`${view.href(`/discussions/${f.threadId}`)}#post-${f.postId}`}>
+                  {f.threadTitle}
+                </a>
               </h3>
               <p class="meta">
                 {t(`discussions.flag.reasons.${f.reason}`)} ·{' '}
@@ -101,7 +103,13 @@ function QueuePage(props: { queue: Queue; log: Log; errors: FormErrors }): VNode
                 {/* One form per report: ids are made unique per report. */}
                 <div class="field">
                   <label for={`dismiss-${f.id}`}>{t('discussions.moderation.dismissReason')}</label>
-                  <textarea id={`dismiss-${f.id}`} name="reason" rows={2} maxLength={1000} required />
+                  <textarea
+                    id={`dismiss-${f.id}`}
+                    name="reason"
+                    rows={2}
+                    maxLength={1000}
+                    required
+                  />
                 </div>
                 <button type="submit" class="secondary">
                   {t('discussions.moderation.dismiss')}
@@ -119,10 +127,23 @@ function QueuePage(props: { queue: Queue; log: Log; errors: FormErrors }): VNode
   );
 }
 
-function ReasonForm(props: { action: string; label: string; button: string; errors: FormErrors; danger?: boolean }) {
+function ReasonForm(props: {
+  action: string;
+  label: string;
+  button: string;
+  errors: FormErrors;
+  danger?: boolean;
+}) {
   return (
     <PostForm action={props.action}>
-      <TextArea name="reason" label={props.label} errors={props.errors} rows={3} maxLength={1000} required />
+      <TextArea
+        name="reason"
+        label={props.label}
+        errors={props.errors}
+        rows={3}
+        maxLength={1000}
+        required
+      />
       <button type="submit" class={props.danger ? 'danger' : undefined}>
         {props.button}
       </button>
@@ -143,11 +164,15 @@ function ModeratePostPage(props: { detail: DiscussionDetail; post: PostView; err
       </p>
       <h1>{t('discussions.moderation.postTitle')}</h1>
       <p class="meta">{p.author?.name ?? t('discussions.formerMember')}</p>
-      {p.html ? <blockquote lang={thread.language} dangerouslySetInnerHTML={{ __html: p.html }} /> : null}
+      {p.html ? (
+        <blockquote lang={thread.language} dangerouslySetInnerHTML={{ __html: p.html }} />
+      ) : null}
       <ErrorSummary errors={props.errors} />
       {p.hidden ? (
         <>
-          <p class="notice warn">{t('discussions.hiddenWithReason', { reason: p.hiddenReason ?? '' })}</p>
+          <p class="notice warn">
+            {t('discussions.hiddenWithReason', { reason: p.hiddenReason ?? '' })}
+          </p>
           <ReasonForm
             action={`${base}/restore`}
             label={t('discussions.moderation.restoreReason')}
@@ -184,7 +209,9 @@ function ModerateThreadPage(props: { detail: DiscussionDetail; log: Log; errors:
         <h2 id="visibility-title">{t('discussions.moderation.visibility')}</h2>
         {thread.status === 'hidden' ? (
           <>
-            <p class="notice warn">{t('discussions.threadHidden', { reason: thread.hiddenReason ?? '' })}</p>
+            <p class="notice warn">
+              {t('discussions.threadHidden', { reason: thread.hiddenReason ?? '' })}
+            </p>
             <ReasonForm
               action={`${base}/moderate/restore`}
               label={t('discussions.moderation.restoreReason')}
@@ -212,7 +239,10 @@ function ModerateThreadPage(props: { detail: DiscussionDetail; log: Log; errors:
             errors={props.errors}
             options={SLOW_MODE_CHOICES.map((s) => ({
               value: String(s),
-              label: s === 0 ? t('discussions.moderation.slowModeOff') : t('discussions.slowModeChoice', { seconds: s }),
+              label:
+                s === 0
+                  ? t('discussions.moderation.slowModeOff')
+                  : t('discussions.slowModeChoice', { seconds: s }),
             }))}
           />
           <TextArea
@@ -242,14 +272,18 @@ function formErrorsOf(error: unknown): FormErrors | null {
 }
 
 function requireMember(request: FastifyRequest): void {
-  if (!request.actor.userId) throw new AppError('unauthenticated', request.t('discussions.signInToTakePart'));
+  if (!request.actor.userId)
+    throw new AppError('unauthenticated', request.t('discussions.signInToTakePart'));
 }
 
 export async function moderationPages(app: FastifyInstance): Promise<void> {
   const page = { config: { page: true }, schema: { hide: true } };
 
   const queuePage = async (request: FastifyRequest, errors: FormErrors, status = 200) => {
-    const [queue, log] = await Promise.all([moderationQueue(request.ctx), moderationLog(request.ctx)]);
+    const [queue, log] = await Promise.all([
+      moderationQueue(request.ctx),
+      moderationLog(request.ctx),
+    ]);
     return { queue, log: log.slice(0, 50), errors, status };
   };
 
@@ -334,7 +368,10 @@ export async function moderationPages(app: FastifyInstance): Promise<void> {
         return sendPage(
           request,
           reply,
-          { title: request.t('discussions.moderation.postTitle'), status: isAppError(error) ? error.status : 422 },
+          {
+            title: request.t('discussions.moderation.postTitle'),
+            status: isAppError(error) ? error.status : 422,
+          },
           <ModeratePostPage detail={detail} post={post} errors={errors} />,
         );
       }
@@ -345,12 +382,20 @@ export async function moderationPages(app: FastifyInstance): Promise<void> {
       const { id } = request.params as { id: string };
       const { fields } = await readForm(request);
       try {
-        await moderate(request.ctx, `${verb}-thread`, id, null, { reason: asString(fields.reason) });
+        await moderate(request.ctx, `${verb}-thread`, id, null, {
+          reason: asString(fields.reason),
+        });
         return seeOther(request, reply, `/discussions/${id}/moderate`);
       } catch (error) {
         const errors = formErrorsOf(error);
         if (!errors) throw error;
-        return threadModerationPage(request, reply, id, errors, isAppError(error) ? error.status : 422);
+        return threadModerationPage(
+          request,
+          reply,
+          id,
+          errors,
+          isAppError(error) ? error.status : 422,
+        );
       }
     });
   }

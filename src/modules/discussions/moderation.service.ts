@@ -22,7 +22,11 @@ async function seenThread(ctx: ServiceContext, reader: Reader, threadId: string)
   const thread = await repo.findThread(ctx.db, threadId);
   if (
     !thread ||
-    !canSeeThread(reader, { groupId: thread.group_id, authorId: thread.author_id, status: thread.status })
+    !canSeeThread(reader, {
+      groupId: thread.group_id,
+      authorId: thread.author_id,
+      status: thread.status,
+    })
   )
     throw AppError.notFound('The discussion');
   return thread;
@@ -118,10 +122,12 @@ export async function moderate(
   postId: string | null,
   raw: unknown,
 ): Promise<void> {
+  authorize(ctx, 'discussion.post');
   const why = reasonFrom(parseOrThrow(ModerationInput, raw).reason);
   const { thread } = await moderated(ctx, threadId);
   const post = postId ? await postOf(ctx, thread.id, postId) : null;
-  if ((action === 'hide-post' || action === 'restore-post') && !post) throw AppError.notFound('The post');
+  if ((action === 'hide-post' || action === 'restore-post') && !post)
+    throw AppError.notFound('The post');
   const hiding = action.startsWith('hide');
   const current = post ? post.status : thread.status;
   if ((current === 'hidden') === hiding)
@@ -130,7 +136,11 @@ export async function moderate(
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const status = hiding ? 'hidden' : 'visible';
-    const change = { status, hidden_reason: hiding ? why : null, hidden_at: hiding ? now : null } as const;
+    const change = {
+      status,
+      hidden_reason: hiding ? why : null,
+      hidden_at: hiding ? now : null,
+    } as const;
     if (post) {
       await repo.updatePost(trx, post.id, change);
       if (post.is_opening)
@@ -138,7 +148,14 @@ export async function moderate(
     } else {
       await repo.updateThread(trx, thread.id, change);
     }
-    if (hiding) await repo.resolveFlags(trx, post ? { postId: post.id } : { threadId: thread.id }, 'upheld', ctx.actor.userId, now);
+    if (hiding)
+      await repo.resolveFlags(
+        trx,
+        post ? { postId: post.id } : { threadId: thread.id },
+        'upheld',
+        ctx.actor.userId,
+        now,
+      );
     const logId = newId();
     await repo.insertLog(trx, {
       id: logId,
@@ -148,7 +165,9 @@ export async function moderate(
       thread_id: thread.id,
       post_id: post?.id ?? null,
       reason: why,
-      details: JSON.stringify(post ? { excerpt: excerptOf(post.body_md, 120) } : { title: thread.title }),
+      details: JSON.stringify(
+        post ? { excerpt: excerptOf(post.body_md, 120) } : { title: thread.title },
+      ),
     });
     await recordAudit(trx, ctx, {
       action: `discussion.${action}`,
@@ -172,7 +191,12 @@ export async function moderate(
 }
 
 /** Slow mode: in this thread, each member may post once per `seconds` (moderators excepted). */
-export async function setSlowMode(ctx: ServiceContext, threadId: string, raw: unknown): Promise<void> {
+export async function setSlowMode(
+  ctx: ServiceContext,
+  threadId: string,
+  raw: unknown,
+): Promise<void> {
+  authorize(ctx, 'discussion.post');
   const input = parseOrThrow(SlowModeInput, raw);
   const why = reasonFrom(input.reason);
   const { thread } = await moderated(ctx, threadId);
@@ -199,7 +223,12 @@ export async function setSlowMode(ctx: ServiceContext, threadId: string, raw: un
 }
 
 /** Closes a report without hiding anything. */
-export async function dismissFlag(ctx: ServiceContext, flagId: string, raw: unknown): Promise<void> {
+export async function dismissFlag(
+  ctx: ServiceContext,
+  flagId: string,
+  raw: unknown,
+): Promise<void> {
+  authorize(ctx, 'discussion.post');
   const why = reasonFrom(parseOrThrow(ModerationInput, raw).reason);
   if (!isUuid(flagId)) throw AppError.notFound('The report');
   const flag = await repo.findFlag(ctx.db, flagId);

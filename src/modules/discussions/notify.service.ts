@@ -109,7 +109,14 @@ export async function notifyPost(trx: Db, ctx: ServiceContext, event: PostEvent)
 export async function notifyHidden(
   trx: Db,
   ctx: ServiceContext,
-  args: { eventId: string; authorId: string; threadId: string; title: string; reason: string; what: 'post' | 'thread' },
+  args: {
+    eventId: string;
+    authorId: string;
+    threadId: string;
+    title: string;
+    reason: string;
+    what: 'post' | 'thread';
+  },
 ): Promise<void> {
   const [person] = await members.activeUsers(trx, [args.authorId]);
   if (!person) return;

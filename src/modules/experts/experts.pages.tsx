@@ -135,7 +135,9 @@ function ExpertFacts(props: { expert: ExpertView; lookups: Lookups; compact?: bo
     {
       field: 'languages',
       label: t('experts.field.languages'),
-      value: e.languages?.length ? e.languages.map((l) => languageName(l, view.locale)).join(', ') : null,
+      value: e.languages?.length
+        ? e.languages.map((l) => languageName(l, view.locale)).join(', ')
+        : null,
     },
     {
       field: 'experience',
@@ -250,7 +252,10 @@ function SearchForm(props: { query: Record<string, string>; lookups: Lookups }):
         label={t('experts.field.available')}
         value={q.available}
         emptyLabel={t('experts.search.anyAvailability')}
-        options={AVAILABLE_FILTER.map((a) => ({ value: a, label: t(`experts.availableFilter.${a}`) }))}
+        options={AVAILABLE_FILTER.map((a) => ({
+          value: a,
+          label: t(`experts.availableFilter.${a}`),
+        }))}
       />
       <button type="submit">{t('experts.search.submit')}</button>
     </form>
@@ -672,7 +677,8 @@ function cleanQuery(query: unknown): Record<string, string> {
 }
 
 function requireSignedIn(request: FastifyRequest): void {
-  if (!request.actor.userId) throw new AppError('unauthenticated', request.t('experts.signInToEdit'));
+  if (!request.actor.userId)
+    throw new AppError('unauthenticated', request.t('experts.signInToEdit'));
 }
 
 export async function expertPages(app: FastifyInstance): Promise<void> {
@@ -737,7 +743,10 @@ export async function expertPages(app: FastifyInstance): Promise<void> {
     const state = stateFromForm((request.body ?? {}) as Body);
     try {
       const saved = await saveMyProfile(request.ctx, inputFromState(state));
-      return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}/experts/${saved.id}?saved=1`, 303);
+      return reply.redirect(
+        `${request.localeInPath ? `/${request.locale}` : ''}/experts/${saved.id}?saved=1`,
+        303,
+      );
     } catch (error) {
       if (!isAppError(error) || error.code !== 'validation') throw error;
       const existing = await getMyProfile(request.ctx);

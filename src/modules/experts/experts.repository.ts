@@ -96,7 +96,10 @@ function visibleAnd(r: Reader, field: string, condition: Expression<SqlBool>): E
   return sql<SqlBool>`((expert_profiles.user_id = ${viewer(r)} OR expert_profiles.visibility->>${field} = ANY(${r.levels}::text[])) AND ${condition})`;
 }
 
-function conditions(s: ProfileSearch): { base: Expression<SqlBool>[]; fields: Expression<SqlBool>[] } {
+function conditions(s: ProfileSearch): {
+  base: Expression<SqlBool>[];
+  fields: Expression<SqlBool>[];
+} {
   const base: Expression<SqlBool>[] = [
     sql<SqlBool>`(expert_profiles.user_id = ${viewer(s)} OR (expert_profiles.listed AND expert_profiles.audience = ANY(${s.levels}::text[])))`,
   ];
@@ -110,7 +113,9 @@ function conditions(s: ProfileSearch): { base: Expression<SqlBool>[]; fields: Ex
     );
   }
   if (s.themes?.length)
-    fields.push(visibleAnd(s, 'expertise', sql<SqlBool>`expert_profiles.themes && ${s.themes}::text[]`));
+    fields.push(
+      visibleAnd(s, 'expertise', sql<SqlBool>`expert_profiles.themes && ${s.themes}::text[]`),
+    );
   if (s.cmmDimensions?.length)
     fields.push(
       visibleAnd(

@@ -492,8 +492,7 @@ export async function seedDemoExperts(ctx: ServiceContext, people: readonly Demo
   for (const person of people) {
     const existing = await findUserByEmail(ctx, person.email);
     const user =
-      existing ??
-      (await createUser(ctx, { email: person.email, displayName: person.displayName }));
+      existing ?? (await createUser(ctx, { email: person.email, displayName: person.displayName }));
     await writeProfile(ctx, user.id, person.profile, true);
   }
 }

@@ -24,10 +24,12 @@ const geography = (place: string): string[] =>
   })[place] ?? [place];
 
 const labels = {
-  theme: (c: string) => ({ cybercrime: 'Cybercrime', norms: 'Norms of responsible state behaviour' })[c] ?? c,
+  theme: (c: string) =>
+    ({ cybercrime: 'Cybercrime', norms: 'Norms of responsible state behaviour' })[c] ?? c,
   cmmDimension: (c: string) => c,
   language: (c: string) => ({ fr: 'French', en: 'English' })[c] ?? c,
-  place: (c: string) => ({ GH: 'Ghana', SN: 'Senegal', 'western-africa': 'Western Africa', africa: 'Africa' })[c] ?? c,
+  place: (c: string) =>
+    ({ GH: 'Ghana', SN: 'Senegal', 'western-africa': 'Western Africa', africa: 'Africa' })[c] ?? c,
   stakeholderGroup: (c: string) => c,
 };
 
@@ -48,7 +50,10 @@ function profile(visibility: Partial<FieldVisibility> = {}): ExpertProfile {
     availableFor: ['missions'],
     availabilityNote: 'Note',
     links: [{ kind: 'resource', label: 'Link', href: '/x' }],
-    visibility: { ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, 'public'])), ...visibility } as FieldVisibility,
+    visibility: {
+      ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, 'public'])),
+      ...visibility,
+    } as FieldVisibility,
     isDemo: false,
     createdAt: new Date(0),
     updatedAt: new Date(0),
@@ -63,7 +68,8 @@ describe('who sees what', () => {
       owner: { public: true, members: true, private: true },
     };
     for (const audience of ['public', 'members', 'owner'] as const)
-      for (const level of VISIBILITIES) expect(canSee(level, audience)).toBe(table[audience][level]);
+      for (const level of VISIBILITIES)
+        expect(canSee(level, audience)).toBe(table[audience][level]);
   });
 
   it('nulls every hidden field of a view, field by field', () => {
@@ -90,10 +96,14 @@ describe('who sees what', () => {
 
   it('finds the widest audience of a profile', () => {
     expect(widestAudience(profile().visibility)).toBe('public');
-    const allMembers = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, 'members'])) as FieldVisibility;
+    const allMembers = Object.fromEntries(
+      PROFILE_FIELDS.map((f) => [f, 'members']),
+    ) as FieldVisibility;
     expect(widestAudience(allMembers)).toBe('members');
     expect(widestAudience({ ...allMembers, about: 'private', name: 'private' })).toBe('members');
-    const allPrivate = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, 'private'])) as FieldVisibility;
+    const allPrivate = Object.fromEntries(
+      PROFILE_FIELDS.map((f) => [f, 'private']),
+    ) as FieldVisibility;
     expect(widestAudience(allPrivate)).toBe('private');
   });
 
@@ -110,8 +120,17 @@ describe('who sees what', () => {
 describe('needs matching', () => {
   it('gives reasons in words, closest places first', () => {
     const view = viewOf(profile(), 'public');
-    const result = matchReasons(view, { themes: ['cybercrime', 'norms'], languages: ['fr', 'en'], places: ['SN'] }, geography, labels);
-    expect(result.reasons).toEqual(['works on cybercrime', 'speaks French', 'experience in Western Africa']);
+    const result = matchReasons(
+      view,
+      { themes: ['cybercrime', 'norms'], languages: ['fr', 'en'], places: ['SN'] },
+      geography,
+      labels,
+    );
+    expect(result.reasons).toEqual([
+      'works on cybercrime',
+      'speaks French',
+      'experience in Western Africa',
+    ]);
     // Western Africa contains Senegal: a broad match (1), beside the theme (3) and language (2).
     expect(result.score).toBe(3 + 2 + 1);
   });
@@ -125,7 +144,12 @@ describe('needs matching', () => {
 
   it('takes no reason from a hidden field', () => {
     const view = viewOf(profile({ expertise: 'members', languages: 'private' }), 'public');
-    const result = matchReasons(view, { themes: ['cybercrime'], languages: ['fr'], places: ['GH'] }, geography, labels);
+    const result = matchReasons(
+      view,
+      { themes: ['cybercrime'], languages: ['fr'], places: ['GH'] },
+      geography,
+      labels,
+    );
     expect(result.reasons).toEqual(['experience in Ghana and Western Africa']);
   });
 
@@ -138,9 +162,22 @@ describe('needs matching', () => {
 
 describe('profile links', () => {
   it('accepts site paths and http(s) addresses only', () => {
-    for (const ok of ['/resources/x', '/catalogue?theme=cybercrime', 'https://example.org/a', 'http://example.org'])
+    for (const ok of [
+      '/resources/x',
+      '/catalogue?theme=cybercrime',
+      'https://example.org/a',
+      'http://example.org',
+    ])
       expect(isSafeHref(ok), ok).toBe(true);
-    for (const bad of ['javascript:alert(1)', '//evil.example', 'data:text/html,x', 'ftp://x.org', '/a/../b', 'x', ''])
+    for (const bad of [
+      'javascript:alert(1)',
+      '//evil.example',
+      'data:text/html,x',
+      'ftp://x.org',
+      '/a/../b',
+      'x',
+      '',
+    ])
       expect(isSafeHref(bad), bad).toBe(false);
   });
 });

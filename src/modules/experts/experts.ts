@@ -174,7 +174,8 @@ export function searchText(
     parts.push(...profile.cmmDimensions.map(labels.cmmDimension));
   }
   if (show('languages')) parts.push(...profile.languages.map(labels.language));
-  if (show('experience')) parts.push(...[...profile.regions, ...profile.countries].map(labels.place));
+  if (show('experience'))
+    parts.push(...[...profile.regions, ...profile.countries].map(labels.place));
   if (show('stakeholderGroup') && profile.stakeholderGroup)
     parts.push(labels.stakeholderGroup(profile.stakeholderGroup));
   if (show('organisation') && profile.organisation) parts.push(profile.organisation.name);

@@ -46,11 +46,31 @@ const PROBES: Record<
     search: (k: number) => string;
   }
 > = {
-  name: { json: (i) => i.name, page: (k) => `Namesentinel${KEYS[k]}`, search: (k) => `q=Namesentinel${KEYS[k]}` },
-  about: { json: (i) => i.about, page: (k) => `Aboutsentinel${KEYS[k]}`, search: (k) => `q=Aboutsentinel${KEYS[k]}` },
-  expertise: { json: (i) => i.themes, page: (k) => THEME_LABELS[k]!, search: (k) => `theme=${THEMES[k]}` },
-  languages: { json: (i) => i.languages, page: (k) => LANGUAGE_NAMES[k]!, search: (k) => `language=${LANGUAGES[k]}` },
-  experience: { json: (i) => i.countries, page: (k) => COUNTRY_NAMES[k]!, search: (k) => `region=${REGIONS[k]}` },
+  name: {
+    json: (i) => i.name,
+    page: (k) => `Namesentinel${KEYS[k]}`,
+    search: (k) => `q=Namesentinel${KEYS[k]}`,
+  },
+  about: {
+    json: (i) => i.about,
+    page: (k) => `Aboutsentinel${KEYS[k]}`,
+    search: (k) => `q=Aboutsentinel${KEYS[k]}`,
+  },
+  expertise: {
+    json: (i) => i.themes,
+    page: (k) => THEME_LABELS[k]!,
+    search: (k) => `theme=${THEMES[k]}`,
+  },
+  languages: {
+    json: (i) => i.languages,
+    page: (k) => LANGUAGE_NAMES[k]!,
+    search: (k) => `language=${LANGUAGES[k]}`,
+  },
+  experience: {
+    json: (i) => i.countries,
+    page: (k) => COUNTRY_NAMES[k]!,
+    search: (k) => `region=${REGIONS[k]}`,
+  },
   stakeholderGroup: {
     json: (i) => i.stakeholderGroup,
     page: (k) => GROUP_LABELS[k]!,
@@ -66,7 +86,11 @@ const PROBES: Record<
     page: (k) => `Availsentinel${KEYS[k]}`,
     search: (k) => `q=Availsentinel${KEYS[k]}`,
   },
-  links: { json: (i) => i.links, page: (k) => `Linksentinel${KEYS[k]}`, search: (k) => `q=Linksentinel${KEYS[k]}` },
+  links: {
+    json: (i) => i.links,
+    page: (k) => `Linksentinel${KEYS[k]}`,
+    search: (k) => `q=Linksentinel${KEYS[k]}`,
+  },
 };
 
 function audienceOf(role: Role): Audience {
@@ -91,7 +115,10 @@ describe.each(databaseKinds())('expert profile visibility on %s', (kind) => {
     env = await createTestEnv(kind);
     users.set('member', await createTestUser(env, [], 'Plain Member'));
     users.set('groupMember', await createTestUser(env, [], 'Group Member'));
-    users.set('moderator', await createTestUser(env, [{ role: 'moderator', scopeType: 'site' }], 'Site Moderator'));
+    users.set(
+      'moderator',
+      await createTestUser(env, [{ role: 'moderator', scopeType: 'site' }], 'Site Moderator'),
+    );
     for (let k = 0; k < 3; k++) {
       const owner = await createTestUser(env, [], `Owner ${KEYS[k]}`);
       owners.push(owner);
@@ -163,7 +190,9 @@ describe.each(databaseKinds())('expert profile visibility on %s', (kind) => {
             expect(directory, `${where}: directory card`).not.toContain(probe.page(k));
           }
           // A search or a filter on the field finds the profile only if the field is visible.
-          const apiSearch = (await agent.request('GET', `/api/v1/experts?${probe.search(k)}`)).json();
+          const apiSearch = (
+            await agent.request('GET', `/api/v1/experts?${probe.search(k)}`)
+          ).json();
           const found = apiSearch.items.some((i: { id: string }) => i.id === id);
           expect(found, `${where}: API search ${probe.search(k)}`).toBe(visible);
           const pageSearch = (await agent.get(`/experts?${probe.search(k)}`)).body;
@@ -218,7 +247,9 @@ describe.each(databaseKinds())('expert profile visibility on %s', (kind) => {
     expect(card((await anonymous.get('/experts?q=Shysentinel')).body, profile.id)).toBeNull();
     expect((await anonymous.get('/experts')).body).not.toContain('Shysentinel');
     const member = await signedInAgent(env, users.get('member')!);
-    expect((await member.request('GET', `/api/v1/experts/${profile.id}`)).json().name).toBe('Shysentinel');
+    expect((await member.request('GET', `/api/v1/experts/${profile.id}`)).json().name).toBe(
+      'Shysentinel',
+    );
     await saveMyProfile(env.ctx(shy.actor), { ...input, listed: false });
     expect((await member.request('GET', `/api/v1/experts/${profile.id}`)).statusCode).toBe(404);
     expect(card((await member.get('/experts?q=Shysentinel')).body, profile.id)).toBeNull();
