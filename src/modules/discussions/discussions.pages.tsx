@@ -95,6 +95,15 @@ function ListPage(props: {
   const feedQuery = new URLSearchParams(
     Object.entries(q).filter(([k]) => ['q', 'theme', 'region', 'language'].includes(k)),
   ).toString();
+  const feedHref = `${view.href('/discussions.atom')}${feedQuery ? `?${feedQuery}` : ''}`;
+  view.head.push(
+    <link
+      rel="alternate"
+      type="application/atom+xml"
+      href={feedHref}
+      title={t('discussions.feed')}
+    />,
+  );
   return (
     <>
       <h1>{t('discussions.title')}</h1>
@@ -140,9 +149,7 @@ function ListPage(props: {
             <button type="submit">{t('discussions.search.submit')}</button>
           </form>
           <p>
-            <a href={`${view.href('/discussions.atom')}${feedQuery ? `?${feedQuery}` : ''}`}>
-              {t('discussions.feed')}
-            </a>
+            <a href={feedHref}>{t('discussions.feed')}</a>
           </p>
         </aside>
         <section aria-labelledby="thread-results">

@@ -475,3 +475,17 @@ export function detachFlagsOf(db: Db, userId: string) {
     .where('reporter_id', '=', userId)
     .execute();
 }
+
+/** Keeps moderation actions and decisions on reports, without the person who took them. */
+export async function detachModeratorOf(db: Db, userId: string) {
+  await db
+    .updateTable('discussion_moderation_log')
+    .set({ moderator_id: null })
+    .where('moderator_id', '=', userId)
+    .execute();
+  await db
+    .updateTable('discussion_flags')
+    .set({ resolved_by: null })
+    .where('resolved_by', '=', userId)
+    .execute();
+}

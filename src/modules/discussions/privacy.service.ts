@@ -88,6 +88,7 @@ export async function erasePersonalData(ctx: ServiceContext, userId: string) {
     }
     await repo.detachThreadsOf(trx, userId);
     await repo.detachFlagsOf(trx, userId);
+    await repo.detachModeratorOf(trx, userId);
     await members.deleteFollowsOf(trx, userId);
     await members.deleteMembershipsOf(trx, userId);
     await members.deleteNoticesOf(trx, userId);
