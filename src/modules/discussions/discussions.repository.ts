@@ -94,16 +94,17 @@ export interface ThreadFilters {
   offset: number;
 }
 
+/** The threads a reader may see that meet the filters, on the threads table alone. */
 function filtered(db: Db, reader: Reader, f: ThreadFilters) {
-  let query = threads(db).where(visibleTo(reader));
+  let query = db.selectFrom('discussion_threads').where(visibleTo(reader));
   if (f.q)
     query = query.where(
-      sql<SqlBool>`discussion_threads.search @@ websearch_to_tsquery('simple', unaccent(${f.q}))`,
+      sql<SqlBool>`discussion_threads.search @@ (SELECT websearch_to_tsquery('simple', unaccent(${f.q})))`,
     );
   if (f.themes?.length)
     query = query.where(sql<SqlBool>`discussion_threads.themes && ${f.themes}::text[]`);
   if (f.region)
-    query = query.where(sql<SqlBool>`${f.region} = ANY(discussion_threads.region_path)`);
+    query = query.where(sql<SqlBool>`discussion_threads.region_path @> ARRAY[${f.region}]::text[]`);
   if (f.languages?.length) query = query.where('discussion_threads.language', 'in', f.languages);
   if (f.groupId) query = query.where('discussion_threads.group_id', '=', f.groupId);
   if (f.link)
@@ -114,21 +115,28 @@ function filtered(db: Db, reader: Reader, f: ThreadFilters) {
   return query;
 }
 
+/**
+ * One page of threads: filtered, ordered and cut on the threads table first, then joined with
+ * authors, groups and opening posts for the page's rows only.
+ */
 export async function listThreads(db: Db, reader: Reader, f: ThreadFilters) {
-  let query = filtered(db, reader, f);
-  if (f.q)
-    query = query.orderBy(
-      sql`ts_rank(discussion_threads.search, websearch_to_tsquery('simple', unaccent(${f.q})))`,
-      'desc',
-    );
-  const rows = await query
+  const rank = f.q
+    ? sql<number>`ts_rank(discussion_threads.search, (SELECT websearch_to_tsquery('simple', unaccent(${f.q}))))`
+    : sql<number>`0`;
+  const page = filtered(db, reader, f)
+    .select(['discussion_threads.id as page_id', rank.as('rank')])
+    .orderBy('rank', 'desc')
     .orderBy('discussion_threads.last_activity_at', 'desc')
     .orderBy('discussion_threads.id', 'desc')
     .limit(f.limit)
-    .offset(f.offset)
+    .offset(f.offset);
+  const rows = await threads(db)
+    .innerJoin(page.as('page'), 'page.page_id', 'discussion_threads.id')
+    .orderBy('page.rank', 'desc')
+    .orderBy('discussion_threads.last_activity_at', 'desc')
+    .orderBy('discussion_threads.id', 'desc')
     .execute();
   const { n } = await filtered(db, reader, f)
-    .clearSelect()
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return { rows, total: Number(n) };

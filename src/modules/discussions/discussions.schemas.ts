@@ -3,7 +3,9 @@ import { Body, Paging, Query } from '../../platform/http/schemas.ts';
 import { termCodes } from '../reference/index.ts';
 import { FLAG_REASONS, FOLLOW_TARGETS, LINK_KINDS, SLOW_MODE_CHOICES } from './discussions.ts';
 
-const Code = (codes: readonly string[]) => Type.Union(codes.map((c) => Type.Literal(c)));
+/** One of a list of codes, typed as their union (TypeBox unions of mapped literals lose it). */
+const Code = <T extends string>(codes: readonly T[]) =>
+  Type.Unsafe<T>(Type.Union(codes.map((c) => Type.Literal(c))));
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const LinkInput = Type.Object(

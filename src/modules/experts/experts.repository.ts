@@ -7,12 +7,15 @@ import type { Visibility } from './experts.ts';
  * Profiles are joined with `users` only to leave out accounts that are disabled or erased (the
  * accounts module exposes no bulk lookup yet; this read-only join is the one place it is needed).
  */
-function profiles(db: Db) {
+function active(db: Db) {
   return db
     .selectFrom('expert_profiles')
     .innerJoin('users', 'users.id', 'expert_profiles.user_id')
-    .where('users.status', '=', 'active')
-    .selectAll('expert_profiles');
+    .where('users.status', '=', 'active');
+}
+
+function profiles(db: Db) {
+  return active(db).selectAll('expert_profiles');
 }
 
 export type ProfileRow = Awaited<ReturnType<typeof findByUserId>> & object;
@@ -83,6 +86,8 @@ export interface ProfileSearch extends Reader {
   available?: 'any' | 'missions' | 'mentoring';
   /** Match profiles meeting ANY of the field criteria (needs matching) instead of ALL (search). */
   anyOf?: boolean;
+  /** Order by how much of the criteria each profile meets, in the fields the reader may see. */
+  byOverlap?: boolean;
   limit: number;
   offset: number;
 }
@@ -105,7 +110,7 @@ function conditions(s: ProfileSearch): {
   ];
   const fields: Expression<SqlBool>[] = [];
   if (s.q) {
-    const query = sql`websearch_to_tsquery('simple', unaccent(${s.q}))`;
+    const query = sql`(SELECT websearch_to_tsquery('simple', unaccent(${s.q})))`;
     base.push(
       s.levels.includes('members')
         ? sql<SqlBool>`((expert_profiles.user_id = ${viewer(s)} AND expert_profiles.search_owner @@ ${query}) OR expert_profiles.search_members @@ ${query})`
@@ -159,38 +164,70 @@ function conditions(s: ProfileSearch): {
 
 function filtered(db: Db, s: ProfileSearch) {
   const { base, fields } = conditions(s);
-  return profiles(db).where((eb) => {
+  return active(db).where((eb) => {
     const all = [...base];
     if (fields.length) all.push(s.anyOf ? eb.or(fields) : eb.and(fields));
     return eb.and(all);
   });
 }
 
+function visible(r: Reader, field: string) {
+  return sql`(expert_profiles.user_id = ${viewer(r)} OR expert_profiles.visibility->>${field} = ANY(${r.levels}::text[]))`;
+}
+
+/** 1 when the column shares a value with the criteria (cheap: no set operations per row). */
+function overlap(column: string, values: readonly string[] | undefined) {
+  if (!values?.length) return sql`0`;
+  return sql`(${sql.ref(column)} && ${[...values]}::text[])::int`;
+}
+
+/** A rough score in SQL (weights as in matchReasons) to pick candidates before exact reasons. */
+function overlapScore(s: ProfileSearch) {
+  return sql<number>`(
+    CASE WHEN ${visible(s, 'expertise')} THEN 3 * ${overlap('expert_profiles.themes', s.themes)} + 2 * ${overlap('expert_profiles.cmm_dimensions', s.cmmDimensions)} ELSE 0 END
+    + CASE WHEN ${visible(s, 'languages')} THEN 2 * ${overlap('expert_profiles.languages', s.languages)} ELSE 0 END
+    + CASE WHEN ${visible(s, 'experience')} THEN 2 * ${overlap('expert_profiles.experience_area', s.areas)} ELSE 0 END
+  )`;
+}
+
+/**
+ * One page of profiles: filtered, ordered and cut on the profiles first, then read whole for the
+ * page's rows only.
+ */
 export async function searchProfiles(db: Db, s: ProfileSearch) {
-  let query = filtered(db, s);
+  let rank = sql<number>`0`;
   if (s.q) {
-    const tsq = sql`websearch_to_tsquery('simple', unaccent(${s.q}))`;
+    const tsq = sql`(SELECT websearch_to_tsquery('simple', unaccent(${s.q})))`;
     const doc = s.levels.includes('members')
       ? sql`CASE WHEN expert_profiles.user_id = ${viewer(s)} THEN expert_profiles.search_owner ELSE expert_profiles.search_members END`
       : sql`CASE WHEN expert_profiles.user_id = ${viewer(s)} THEN expert_profiles.search_owner ELSE expert_profiles.search_public END`;
-    query = query.orderBy(sql`ts_rank(${doc}, ${tsq})`, 'desc');
+    rank = sql<number>`ts_rank(${doc}, ${tsq})`;
+  } else if (s.byOverlap) {
+    rank = overlapScore(s);
   }
-  const rows = await query
+  const page = filtered(db, s)
+    .select(['expert_profiles.id as page_id', rank.as('rank')])
+    .orderBy('rank', 'desc')
     .orderBy('expert_profiles.updated_at', 'desc')
     .orderBy('expert_profiles.id')
     .limit(s.limit)
-    .offset(s.offset)
+    .offset(s.offset);
+  const rows = await db
+    .selectFrom('expert_profiles')
+    .innerJoin(page.as('page'), 'page.page_id', 'expert_profiles.id')
+    .selectAll('expert_profiles')
+    .orderBy('page.rank', 'desc')
+    .orderBy('expert_profiles.updated_at', 'desc')
+    .orderBy('expert_profiles.id')
     .execute();
   const { n } = await filtered(db, s)
-    .clearSelect()
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return { rows, total: Number(n) };
 }
 
 export function countListed(db: Db, levels: Visibility[]) {
-  return profiles(db)
-    .clearSelect()
+  return active(db)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('expert_profiles.listed', '=', true)
     .where(sql<SqlBool>`expert_profiles.audience = ANY(${levels}::text[])`)

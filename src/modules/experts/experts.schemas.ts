@@ -3,7 +3,9 @@ import { Body, Paging, Query } from '../../platform/http/schemas.ts';
 import { termCodes } from '../reference/index.ts';
 import { AVAILABILITY, LINK_KINDS, PROFILE_FIELDS, VISIBILITIES } from './experts.ts';
 
-const Code = (codes: readonly string[]) => Type.Union(codes.map((c) => Type.Literal(c)));
+/** One of a list of codes, typed as their union (TypeBox unions of mapped literals lose it). */
+const Code = <T extends string>(codes: readonly T[]) =>
+  Type.Unsafe<T>(Type.Union(codes.map((c) => Type.Literal(c))));
 const VisibilitySchema = Code(VISIBILITIES);
 
 /** What a person saves as their profile (the service validates it; pages map the form onto it). */

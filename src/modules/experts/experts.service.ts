@@ -254,7 +254,9 @@ export async function matchExperts(
     languages: need.languages.length ? [...need.languages] : undefined,
     areas: areas.length ? areas : undefined,
     anyOf: true,
-    limit: 500,
+    // The best candidates by a rough SQL score; exact scores and reasons are worked out below.
+    byOverlap: true,
+    limit: Math.max(limit * 10, 50),
     offset: 0,
   });
   const profiles = await toProfiles(ctx, rows);
