@@ -1,8 +1,8 @@
 /**
  * Discussions and expert search at volume: 10,000 threads (a tenth in 20 private groups, some
  * hidden) and 3,000 expert profiles on embedded PGlite, or on PostgreSQL when
- * BENCH_DATABASE_URL is set. Measures the list, search and detail services as a member of three
- * groups and as an anonymous reader, and needs matching.
+ * BENCH_DATABASE_URL is set. Measures the list, search and detail services as a member of a private
+ * group and as an anonymous reader, and needs matching.
  */
 import { cpus, totalmem } from 'node:os';
 import { sql } from 'kysely';

@@ -24,6 +24,7 @@ import {
   getDiscussion,
   getPreferences,
   listDiscussions,
+  myFollows,
   readingLanguages,
   reply as replyTo,
   savePreferences,
@@ -741,10 +742,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       if (!checked.value.language && !checked.value.all)
         reading = await readingLanguages(request.ctx);
       result = await listDiscussions(request.ctx, { ...checked.value, languages: reading });
-      if (request.actor.userId && (query.theme || query.region)) {
-        const prefs = await getPreferences(request.ctx);
-        follows = new Set(prefs.follows.map((f) => `${f.type}:${f.id}`));
-      }
+      if (query.theme || query.region) follows = await myFollows(request.ctx);
     }
     return sendPage(
       request,

@@ -622,6 +622,13 @@ export async function getPreferences(ctx: ServiceContext): Promise<Preferences> 
   };
 }
 
+/** What the caller follows, as "type:id" keys (read only). */
+export async function myFollows(ctx: ServiceContext): Promise<Set<string>> {
+  if (!ctx.actor.userId) return new Set();
+  const rows = await members.followsOf(ctx.readDb, ctx.actor.userId);
+  return new Set(rows.map((f) => `${f.target_type}:${f.target_id}`));
+}
+
 /** Only the languages a member reads, for filtering lists (empty: all). */
 export async function readingLanguages(ctx: ServiceContext): Promise<string[]> {
   if (!ctx.actor.userId) return [];
