@@ -12,6 +12,8 @@ import type { AwarenessTables } from '../modules/awareness/awareness.table.ts';
 import type { InitiativesTables } from '../modules/initiatives/initiatives.table.ts';
 import type { ProcessesTables } from '../modules/processes/processes.table.ts';
 import type { CountriesTables } from '../modules/countries/countries.table.ts';
+import type { ExpertsTables } from '../modules/experts/experts.table.ts';
+import type { DiscussionsTables } from '../modules/discussions/discussions.table.ts';
 
 // One line per module, so that each adds its own line (the last line closes the list).
 // prettier-ignore
@@ -22,8 +24,10 @@ export type Database =
   & AccountsTables
   & OrganisationsTables
   & EventsTables
-  & InitiativesTables
-  & CountriesTables
-  & ProcessesTables
   & AwarenessTables
+  & InitiativesTables
+  & ProcessesTables
+  & CountriesTables
+  & ExpertsTables
+  & DiscussionsTables
   & Record<never, never>;

@@ -7,6 +7,8 @@ import { awarenessModule } from './awareness/index.ts';
 import { initiativesModule } from './initiatives/index.ts';
 import { countriesModule } from './countries/index.ts';
 import { processesModule } from './processes/index.ts';
+import { expertsModule } from './experts/index.ts';
+import { discussionsModule } from './discussions/index.ts';
 
 /**
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
@@ -21,6 +23,8 @@ export const MODULES: readonly ModuleDefinition[] = [
   initiativesModule,
   countriesModule,
   processesModule,
+  expertsModule,
+  discussionsModule,
   // Awareness gathers the others' feeds, sitemaps and deadlines: keep it last.
   awarenessModule,
 ];

@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   // Community
   'discussion.post': ['site-admin', 'participant'],
   'discussion.moderate': ['site-admin', 'moderator'],
+  // Private discussion groups are created by site admins; their own admins manage membership.
+  'discussion.group.create': ['site-admin'],
   'expert.profile': ['site-admin', 'participant'],
   // Awareness: saved searches with alerts, private calendar (every signed-in person)
   'alerts.manage': ['site-admin', 'participant'],
