@@ -13,14 +13,28 @@ import type { EventRecord, Proposal } from './events.present.ts';
 import { DemoNotice, EventNav, Lines, redirect, termLabel, useEventTime } from './pages.shared.tsx';
 import { proposalPages } from './proposals.pages.tsx';
 import { reviewPages } from './review.pages.tsx';
+import { managePages } from './manage.pages.tsx';
 
-function EventList(props: { items: EventRecord[]; total: number; page: number; pageSize: number }) {
+function EventList(props: {
+  items: EventRecord[];
+  total: number;
+  page: number;
+  pageSize: number;
+  canCreate: boolean;
+}) {
   const view = useView();
   const { t } = view;
   return (
     <>
       <h1>{t('events.list.title')}</h1>
       <p class="lead">{t('events.list.intro')}</p>
+      {props.canCreate ? (
+        <p>
+          <a class="button" href={view.href('/events/new')}>
+            {t('events.manage.newEvent')}
+          </a>
+        </p>
+      ) : null}
       {props.items.length === 0 ? <p>{t('events.list.empty')}</p> : null}
       <ul class="cards">
         {props.items.map((e) => (
@@ -66,6 +80,13 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
         {t('events.timeZone', { zone: event.timeZone })}
       </p>
       {event.description ? <p>{event.description}</p> : null}
+      {props.canManage ? (
+        <p>
+          <a class="button secondary" href={view.href(`/events/${event.slug}/manage`)}>
+            {t('events.manage.link')}
+          </a>
+        </p>
+      ) : null}
       <h2>{t('events.calls.title')}</h2>
       {event.calls.length === 0 ? <p>{t('events.calls.none')}</p> : null}
       {event.calls.map((c) => {
@@ -85,13 +106,6 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
               <p>
                 <a class="button" href={view.href(`/calls/${c.id}/proposals/new`)}>
                   {t('events.calls.propose')}
-                </a>
-              </p>
-            ) : null}
-            {props.canManage ? (
-              <p>
-                <a href={view.href(`/events/${event.slug}/manage?call=${c.id}`)}>
-                  {t('events.manage.link')}
                 </a>
               </p>
             ) : null}
@@ -397,7 +411,7 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
       request,
       reply,
       { title: request.t('events.list.title'), description: request.t('events.list.intro') },
-      <EventList {...list} />,
+      <EventList {...list} canCreate={events.canCreateEvents(request.ctx)} />,
     );
   });
 
@@ -528,4 +542,5 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
 
   await app.register(proposalPages);
   await app.register(reviewPages);
+  await app.register(managePages);
 }
