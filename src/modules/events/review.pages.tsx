@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { sendPage, useView } from '../../web/view.tsx';
 import {
@@ -13,14 +13,14 @@ import {
 import { TAXONOMIES } from '../reference/index.ts';
 import * as review from './review.service.ts';
 import * as schedule from './schedule.service.ts';
-import { loadEvent, canManageEvent } from './events.service.ts';
+import { loadEvent } from './events.service.ts';
 import { REVIEW_ACTIONS, SCORE_MAX, SCORE_MIN } from './events.ts';
 import type { Call, EventRecord } from './events.present.ts';
-import { attempt, DemoNotice, redirect, str, useEventTime } from './pages.shared.tsx';
+import { attempt, DemoNotice, redirect, str } from './pages.shared.tsx';
 
 function pickCall(event: EventRecord, id: string | undefined): Call {
   const call = event.calls.find((c) => c.id === id) ?? event.calls[event.calls.length - 1];
-  if (!call) throw new Error('no call');
+  if (!call) throw AppError.notFound('The call');
   return call;
 }
 

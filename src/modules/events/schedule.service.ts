@@ -467,18 +467,37 @@ export async function programme(
   const days = new Map<string, Session[]>();
   for (const s of scheduled) {
     const day = localDay(s.startsAt!, event.timeZone);
-    if (filters.day && filters.day !== day) continue;
-    if (filters.room && filters.room !== s.roomId) continue;
-    if (filters.theme && !s.themes.includes(filters.theme)) continue;
-    days.set(day, [...(days.get(day) ?? []), s]);
+    const list = days.get(day);
+    if (list) list.push(s);
+    else days.set(day, [s]);
   }
-  return {
+  const whole: Programme = {
     event,
     days: [...days]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([day, list]) => ({ day, sessions: list })),
     unscheduled: sessions.length - scheduled.length,
     themes,
+  };
+  return filterProgramme(whole, filters);
+}
+
+/** The programme narrowed to a day, a room and a theme; days left empty go. Pure. */
+export function filterProgramme(p: Programme, filters: ProgrammeFilters): Programme {
+  if (!filters.day && !filters.room && !filters.theme) return p;
+  return {
+    ...p,
+    days: p.days
+      .filter((d) => !filters.day || d.day === filters.day)
+      .map((d) => ({
+        day: d.day,
+        sessions: d.sessions.filter(
+          (s) =>
+            (!filters.room || s.roomId === filters.room) &&
+            (!filters.theme || s.themes.includes(filters.theme)),
+        ),
+      }))
+      .filter((d) => d.sessions.length > 0),
   };
 }
 
