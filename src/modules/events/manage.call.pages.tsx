@@ -302,7 +302,9 @@ function CallForm(props: {
                 type="number"
                 min={5}
                 max={600}
-                label={t('events.manage.call.minutes')}
+                label={t('events.manage.call.minutesOf', {
+                  format: view.term('sessionFormat', f.code),
+                })}
                 value={v[key]}
                 error={e[key]}
               />

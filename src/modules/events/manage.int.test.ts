@@ -556,6 +556,20 @@ describe.each(databaseKinds())('organiser pages on %s', (kind) => {
     expect(res.body).toContain('Session unscheduled.');
     expect(res.body).toContain('To schedule (1)');
 
+    // The public programme shows the placed session; a reader keeps it in their agenda with the
+    // programme's single agenda form.
+    const reader = await signedInAgent(env, proposer);
+    res = await reader.get('/events/journey-forum/programme');
+    expect(res.body.match(/class="agenda-form"/g)).toHaveLength(1);
+    const s1id = sessions.find((s) => s.proposal_id === p1.id)!.id;
+    expect(res.body).toContain(`name="add" value="${s1id}"`);
+    expect(res.body).not.toContain(`value="${s2.id}"`);
+    res = await reader.postForm('/events/journey-forum/agenda', { add: s1id });
+    expect(res.statusCode).toBe(303);
+    expect(location(res)).toBe(`/events/journey-forum/programme#session-${s1id}`);
+    res = await reader.get('/events/journey-forum/agenda');
+    expect(res.body).toContain(`name="remove" value="${s1id}"`);
+
     // 7. Reports: missing after the deadline is flagged, with the rapporteur's form linked.
     await travel('2025-07-15T00:00:00Z');
     res = await agent.get(`${base}/reports`);

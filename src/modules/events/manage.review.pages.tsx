@@ -303,7 +303,7 @@ function RankingPage(props: { event: EventRecord; ranking: Ranking; flash: strin
                 <td>{fixed(r.normalised)}</td>
                 <td>
                   {REVIEW_ACTIONS.filter((a) => r.actions[a] > 0)
-                    .map((a) => `${t(`events.decision.${a}`)} ${r.actions[a]}`)
+                    .map((a) => `${t(`events.decision.${a}`)}: ${r.actions[a]}`)
                     .join(' · ')}
                 </td>
                 <td>
