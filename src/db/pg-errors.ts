@@ -46,6 +46,7 @@ export function fromPgError(error: unknown): AppError | null {
     case '22007':
     case '22008':
     case '22003':
+    case '22021': // a character text cannot hold, e.g. a NUL byte
       return new AppError('validation', `A value is not acceptable${where}.`);
     case '40001':
     case '40P01':

@@ -30,9 +30,13 @@ export async function loadEvent(
   idOrSlug: string,
   db = ctx.readDb,
 ): Promise<EventRecord> {
+  // Slugs are lower-case letters, digits and hyphens: anything else (a NUL byte included, which
+  // PostgreSQL refuses in text) is simply not an event.
   const row = isUuid(idOrSlug)
     ? await repo.findEventById(db, idOrSlug)
-    : await repo.findEventBySlug(db, idOrSlug);
+    : /^[a-z0-9-]{1,80}$/.test(idOrSlug)
+      ? await repo.findEventBySlug(db, idOrSlug)
+      : undefined;
   if (!row) throw AppError.notFound('The event');
   const [rooms, slots, callRows] = await Promise.all([
     repo.roomsOf(db, row.id),

@@ -281,6 +281,74 @@ describe.each(databaseKinds())('organiser pages on %s', (kind) => {
     expect(after.calls).toHaveLength(1);
   });
 
+  it('never answers 5xx to hostile values on any organiser route', async () => {
+    await agent.get(`/events/${forum.slug}/manage`);
+    const ids = {
+      slug: forum.slug,
+      callId: forum.calls[0]!.id,
+      roomId: forum.rooms[0]!.id,
+      slotId: forum.slots[0]!.id,
+      userId: organiser.id,
+      proposalId: forum.id,
+      sessionId: forum.id,
+    };
+    const nasty = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('', '\u0000', 'x'.repeat(3000), '-1', '1e309', '2025-02-30', '25:99', '{}'),
+      fc.uuid(),
+    );
+    const routes = (env.app.routeList as Array<{ method: string; url: string }>).filter(
+      (r) => r.url.startsWith('/events/:slug/manage') || r.url === '/events/new',
+    );
+    expect(routes.length).toBeGreaterThan(20);
+    for (const route of routes) {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.dictionary(
+            fc.constantFrom(
+              'name',
+              'day',
+              'start',
+              'end',
+              'email',
+              'decision',
+              'slotId',
+              'roomId',
+              'proposalId',
+              'sessionId',
+              'reviewerId',
+              'stakeholderGroup',
+              'capacity',
+              'title',
+              'opensAt',
+              'closesAt',
+              'formats',
+              'criterion.0.weight',
+              'phase.0.name',
+              'timeZone',
+              'startsOn',
+            ),
+            nasty,
+            { maxKeys: 6 },
+          ),
+          fc.boolean(),
+          async (fields, realIds) => {
+            const url = route.url.replace(/:(\w+)/g, (_, k: string) =>
+              k === 'slug' || realIds ? ids[k as keyof typeof ids] : 'not-an-id',
+            );
+            const res =
+              route.method === 'GET' ? await agent.get(url) : await agent.postForm(url, fields);
+            expect(res.statusCode, `${route.method} ${url} ${JSON.stringify(fields)}`).toBeLessThan(
+              500,
+            );
+          },
+        ),
+        // The route-wide fuzz (test/fuzz) covers breadth; a few cases per route reach the handlers.
+        { numRuns: Math.max(2, Math.ceil(RUNS / 2)) },
+      );
+    }
+  });
+
   it('runs the whole organiser journey through the pages', async () => {
     // Sessions expire with time: sign in again after each jump of the clock.
     const travel = async (iso: string) => {
