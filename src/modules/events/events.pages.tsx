@@ -8,6 +8,7 @@ import { PostForm } from '../../web/components/form.tsx';
 import * as events from './events.service.ts';
 import * as schedule from './schedule.service.ts';
 import { myProposals } from './proposals.service.ts';
+import { isReviewer } from './pool.service.ts';
 import { callState } from './events.ts';
 import type { EventRecord, Proposal } from './events.present.ts';
 import { DemoNotice, EventNav, Lines, redirect, termLabel, useEventTime } from './pages.shared.tsx';
@@ -54,7 +55,12 @@ function EventList(props: {
   );
 }
 
-function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boolean }) {
+function EventPage(props: {
+  event: EventRecord;
+  mine: Proposal[];
+  canManage: boolean;
+  canReview: boolean;
+}) {
   const view = useView();
   const { t } = view;
   const { event } = props;
@@ -109,11 +115,13 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
                 </a>
               </p>
             ) : null}
-            <p>
-              <a href={view.href(`/events/${event.slug}/review?call=${c.id}`)}>
-                {t('events.review.link')}
-              </a>
-            </p>
+            {props.canReview ? (
+              <p>
+                <a href={view.href(`/events/${event.slug}/review?call=${c.id}`)}>
+                  {t('events.review.link')}
+                </a>
+              </p>
+            ) : null}
           </section>
         );
       })}
@@ -441,6 +449,7 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
         event={event}
         mine={mine}
         canManage={events.canManageEvent(request.ctx, event.id)}
+        canReview={await isReviewer(request.ctx, event.id)}
       />,
     );
   });

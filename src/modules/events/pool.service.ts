@@ -8,7 +8,7 @@ import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { parseOrThrow } from '../../platform/validation.ts';
-import { authorize, findUserByEmail } from '../accounts/index.ts';
+import { authorize, findUserByEmail, isAllowed } from '../accounts/index.ts';
 import { isTerm } from '../reference/index.ts';
 import * as repo from './events.repository.ts';
 import { ConflictInput, ReviewerInput, ReviewerUpdateInput } from './events.schemas.ts';
@@ -44,6 +44,15 @@ export async function authorizeReviewer(ctx: ServiceContext, eventId: string): P
   if (!ctx.actor.userId || !(await repo.isInPool(ctx.readDb, eventId, ctx.actor.userId))) {
     throw AppError.forbidden('You are not in this event’s reviewer pool.');
   }
+}
+
+/** Whether the actor reviews in this event (the role and a place in the pool), for links. */
+export async function isReviewer(ctx: ServiceContext, eventId: string): Promise<boolean> {
+  return (
+    !!ctx.actor.userId &&
+    isAllowed(ctx, 'proposal.review', eventScope(eventId)) &&
+    (await repo.isInPool(ctx.readDb, eventId, ctx.actor.userId))
+  );
 }
 
 function checkGroup(code: string): void {
