@@ -18,6 +18,7 @@ describe('events in Chromium', () => {
   let browser: Browser;
   let callId: string;
   let cookie: { name: string; value: string; url: string };
+  let organiserCookie: { name: string; value: string; url: string };
   beforeAll(async () => {
     env = await serveTestEnv('pglite');
     browser = await launchBrowser();
@@ -37,6 +38,11 @@ describe('events in Chromium', () => {
       closesAt: '2099-01-01T00:00:00Z',
     });
     callId = call.id;
+    organiserCookie = {
+      name: SESSION_COOKIE,
+      value: await startSession(env.ctx(), organiser.id, { mfaPassed: true }),
+      url: env.baseUrl,
+    };
     const proposer = await createTestUser(env, [], 'Pat Proposer');
     cookie = {
       name: SESSION_COOKIE,
@@ -116,4 +122,39 @@ describe('events in Chromium', () => {
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('gives organisers plain forms with no axe violations, and shows a schedule conflict beside its form', async () => {
+    // Axe needs scripts; the pages themselves have none.
+    const context = await browser.newContext();
+    await context.addCookies([organiserCookie]);
+    const page = await context.newPage();
+    const base = `${env.baseUrl}/events/demo-forum-2024/manage`;
+    await page.goto(base);
+    const links = await page
+      .locator('nav.subnav a')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links.length).toBeGreaterThanOrEqual(8);
+    for (const url of [...links, `${base}/calls/new`]) {
+      await page.goto(url);
+      expect(await axeViolations(page), url).toEqual([]);
+      const name = new URL(url).pathname.split('/').filter((x) => !/^[\da-f-]{36}$/.test(x));
+      await screenshot(page, `events-organiser-${name.slice(3).join('-') || 'dashboard'}`);
+    }
+    // An accepted proposal put where the opening ceremony already is: refused, reason shown.
+    await page.goto(`${base}/schedule`);
+    const item = page.locator('li.board-item').filter({ hasText: 'Opening ceremony' });
+    const slot = await item.locator('select[name="slotId"]').inputValue();
+    const room = await item.locator('select[name="roomId"]').inputValue();
+    const other = page.locator('li.board-item').filter({ hasNotText: 'Opening ceremony' }).first();
+    await other.locator('select[name="slotId"]').selectOption(slot);
+    await other.locator('select[name="roomId"]').selectOption(room);
+    await Promise.all([
+      page.waitForLoadState('load'),
+      other.locator('button[type="submit"]').first().click(),
+    ]);
+    expect(await page.locator('li.board-item p.error').textContent()).toMatch(/already/);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'events-schedule-board-conflict');
+    await context.close();
+  }, 240_000);
 });

@@ -9,13 +9,8 @@ import { actorFor, createUser, findUserByEmail } from '../accounts/index.ts';
 import * as repo from './events.repository.ts';
 import { createCall, createEvent, loadEvent } from './events.service.ts';
 import { saveProposal } from './proposals.service.ts';
-import {
-  addReviewer,
-  assignCall,
-  releaseDecisions,
-  setDecision,
-  submitReview,
-} from './review.service.ts';
+import { assignCall, releaseDecisions, setDecision, submitReview } from './review.service.ts';
+import { addReviewer } from './pool.service.ts';
 import { fileReport, placeSession } from './schedule.service.ts';
 import type { PersonRole, ReviewAction } from './events.ts';
 

@@ -14,8 +14,8 @@ import {
   proposalScreening,
   withdrawProposal,
 } from './proposals.service.ts';
+import { addReviewer } from './pool.service.ts';
 import {
-  addReviewer,
   assignCall,
   callRanking,
   nextProposal,

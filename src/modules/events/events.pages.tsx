@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { VNode } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { AppError } from '../../platform/errors.ts';
 import { sendPage, useView } from '../../web/view.tsx';
 import { JsonLd } from '../../web/components/island.tsx';
@@ -8,19 +8,34 @@ import { PostForm } from '../../web/components/form.tsx';
 import * as events from './events.service.ts';
 import * as schedule from './schedule.service.ts';
 import { myProposals } from './proposals.service.ts';
+import { isReviewer } from './pool.service.ts';
 import { callState } from './events.ts';
 import type { EventRecord, Proposal } from './events.present.ts';
 import { DemoNotice, EventNav, Lines, redirect, termLabel, useEventTime } from './pages.shared.tsx';
 import { proposalPages } from './proposals.pages.tsx';
 import { reviewPages } from './review.pages.tsx';
+import { managePages } from './manage.pages.tsx';
 
-function EventList(props: { items: EventRecord[]; total: number; page: number; pageSize: number }) {
+function EventList(props: {
+  items: EventRecord[];
+  total: number;
+  page: number;
+  pageSize: number;
+  canCreate: boolean;
+}) {
   const view = useView();
   const { t } = view;
   return (
     <>
       <h1>{t('events.list.title')}</h1>
       <p class="lead">{t('events.list.intro')}</p>
+      {props.canCreate ? (
+        <p>
+          <a class="button" href={view.href('/events/new')}>
+            {t('events.manage.newEvent')}
+          </a>
+        </p>
+      ) : null}
       {props.items.length === 0 ? <p>{t('events.list.empty')}</p> : null}
       <ul class="cards">
         {props.items.map((e) => (
@@ -40,7 +55,12 @@ function EventList(props: { items: EventRecord[]; total: number; page: number; p
   );
 }
 
-function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boolean }) {
+function EventPage(props: {
+  event: EventRecord;
+  mine: Proposal[];
+  canManage: boolean;
+  canReview: boolean;
+}) {
   const view = useView();
   const { t } = view;
   const { event } = props;
@@ -66,6 +86,13 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
         {t('events.timeZone', { zone: event.timeZone })}
       </p>
       {event.description ? <p>{event.description}</p> : null}
+      {props.canManage ? (
+        <p>
+          <a class="button secondary" href={view.href(`/events/${event.slug}/manage`)}>
+            {t('events.manage.link')}
+          </a>
+        </p>
+      ) : null}
       <h2>{t('events.calls.title')}</h2>
       {event.calls.length === 0 ? <p>{t('events.calls.none')}</p> : null}
       {event.calls.map((c) => {
@@ -88,18 +115,13 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
                 </a>
               </p>
             ) : null}
-            {props.canManage ? (
+            {props.canReview ? (
               <p>
-                <a href={view.href(`/events/${event.slug}/manage?call=${c.id}`)}>
-                  {t('events.manage.link')}
+                <a href={view.href(`/events/${event.slug}/review?call=${c.id}`)}>
+                  {t('events.review.link')}
                 </a>
               </p>
             ) : null}
-            <p>
-              <a href={view.href(`/events/${event.slug}/review?call=${c.id}`)}>
-                {t('events.review.link')}
-              </a>
-            </p>
           </section>
         );
       })}
@@ -131,47 +153,55 @@ function EventPage(props: { event: EventRecord; mine: Proposal[]; canManage: boo
   );
 }
 
+/** An instant for a `datetime` attribute, without the milliseconds nobody schedules by. */
+const machineTime = (d: Date) => d.toISOString().replace(':00.000Z', 'Z');
+
+/**
+ * One session in a list. With `agenda`, its button adds or removes it; the button belongs to the
+ * one agenda form around the whole list (a form per session would repeat the token 300 times).
+ */
 function SessionSummary(props: {
   event: EventRecord;
   session: schedule.Session;
   inAgenda?: boolean;
-  signedIn: boolean;
+  agenda?: boolean;
 }) {
   const view = useView();
   const { t } = view;
   const time = useEventTime(props.event.timeZone);
   const s = props.session;
+  const people = s.people.filter((p) => p.role === 'speaker' || p.role.endsWith('moderator'));
   return (
     <article class="session" id={`session-${s.id}`}>
-      <h4>
+      <h3>
         <a href={view.href(`/events/${props.event.slug}/sessions/${s.id}`)}>{s.title}</a>
-      </h4>
+      </h3>
       <p class="meta">
-        <time dateTime={s.startsAt!.toISOString()}>{time.time(s.startsAt!)}</time>–
-        <time dateTime={s.endsAt!.toISOString()}>{time.time(s.endsAt!)}</time> · {s.room ?? ''}
+        <time dateTime={machineTime(s.startsAt!)}>{time.time(s.startsAt!)}</time>–
+        <time dateTime={machineTime(s.endsAt!)}>{time.time(s.endsAt!)}</time> · {s.room ?? ''}
         {s.format ? ` · ${termLabel('sessionFormat', s.format)}` : ''}
       </p>
       {s.themes.length ? (
         <p class="tags">{s.themes.map((x) => termLabel('theme', x)).join(' · ')}</p>
       ) : null}
-      {s.people.length ? (
-        <p class="people">
-          {s.people
-            .filter((p) => p.role === 'speaker' || p.role.endsWith('moderator'))
-            .map((p) => p.name)
-            .join(', ')}
-        </p>
-      ) : null}
-      {props.signedIn ? (
-        <PostForm action={`/events/${props.event.slug}/agenda/${s.id}`} class="inline">
-          <input type="hidden" name="op" value={props.inAgenda ? 'remove' : 'add'} />
-          <button type="submit" class="link">
-            {props.inAgenda ? t('events.agenda.remove') : t('events.agenda.add')}
-            <span class="visually-hidden"> – {s.title}</span>
-          </button>
-        </PostForm>
+      {people.length ? <p class="people">{people.map((p) => p.name).join(', ')}</p> : null}
+      {props.agenda ? (
+        <button type="submit" class="link" name={props.inAgenda ? 'remove' : 'add'} value={s.id}>
+          {props.inAgenda ? t('events.agenda.remove') : t('events.agenda.add')}
+          <span class="visually-hidden"> – {s.title}</span>
+        </button>
       ) : null}
     </article>
+  );
+}
+
+/** Around a list of sessions: the agenda form for signed-in readers, nothing for others. */
+function AgendaForm(props: { event: EventRecord; signedIn: boolean; children: ComponentChildren }) {
+  if (!props.signedIn) return <>{props.children}</>;
+  return (
+    <PostForm action={`/events/${props.event.slug}/agenda`} class="agenda-form">
+      {props.children}
+    </PostForm>
   );
 }
 
@@ -226,20 +256,22 @@ function ProgrammePage(props: {
         <a href={`/events/${event.slug}/programme.ics`}>{t('events.programme.ics')}</a>
       </p>
       {props.programme.days.length === 0 ? <p>{t('events.programme.empty')}</p> : null}
-      {props.programme.days.map((d) => (
-        <section key={d.day} aria-labelledby={`day-${d.day}`}>
-          <h2 id={`day-${d.day}`}>{time.day(d.day)}</h2>
-          {d.sessions.map((s) => (
-            <SessionSummary
-              key={s.id}
-              event={event}
-              session={s}
-              inAgenda={props.agenda.has(s.id)}
-              signedIn={props.signedIn}
-            />
-          ))}
-        </section>
-      ))}
+      <AgendaForm event={event} signedIn={props.signedIn}>
+        {props.programme.days.map((d) => (
+          <section key={d.day} aria-labelledby={`day-${d.day}`}>
+            <h2 id={`day-${d.day}`}>{time.day(d.day)}</h2>
+            {d.sessions.map((s) => (
+              <SessionSummary
+                key={s.id}
+                event={event}
+                session={s}
+                inAgenda={props.agenda.has(s.id)}
+                agenda={props.signedIn}
+              />
+            ))}
+          </section>
+        ))}
+      </AgendaForm>
     </>
   );
 }
@@ -379,9 +411,11 @@ function AgendaPage(props: { event: EventRecord; sessions: schedule.Session[] })
           <a href={`/events/${props.event.slug}/agenda.ics`}>{t('events.agenda.ics')}</a>
         </p>
       ) : null}
-      {props.sessions.map((s) => (
-        <SessionSummary key={s.id} event={props.event} session={s} inAgenda signedIn />
-      ))}
+      <AgendaForm event={props.event} signedIn>
+        {props.sessions.map((s) => (
+          <SessionSummary key={s.id} event={props.event} session={s} inAgenda agenda />
+        ))}
+      </AgendaForm>
     </>
   );
 }
@@ -397,7 +431,7 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
       request,
       reply,
       { title: request.t('events.list.title'), description: request.t('events.list.intro') },
-      <EventList {...list} />,
+      <EventList {...list} canCreate={events.canCreateEvents(request.ctx)} />,
     );
   });
 
@@ -415,6 +449,7 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
         event={event}
         mine={mine}
         canManage={events.canManageEvent(request.ctx, event.id)}
+        canReview={await isReviewer(request.ctx, event.id)}
       />,
     );
   });
@@ -427,11 +462,11 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
       ...(q.room ? { room: q.room } : {}),
       ...(q.theme ? { theme: q.theme } : {}),
     };
-    const [p, all, agenda] = await Promise.all([
-      schedule.programme(request.ctx, slug, filters),
+    const [all, agenda] = await Promise.all([
       schedule.programme(request.ctx, slug),
       schedule.agenda(request.ctx, slug),
     ]);
+    const p = schedule.filterProgramme(all, filters);
     return sendPage(
       request,
       reply,
@@ -519,6 +554,16 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
       );
   });
 
+  // The programme's agenda form: the button pressed names the session ("add" or "remove").
+  app.post('/events/:slug/agenda', page, async (request, reply) => {
+    const { slug } = request.params as { slug: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const remove = typeof body.remove === 'string' ? body.remove : null;
+    const id = remove ?? (typeof body.add === 'string' ? body.add : '');
+    await schedule.setAgenda(request.ctx, id, remove === null);
+    return redirect(request, reply, `/events/${slug}/programme#session-${id}`);
+  });
+
   app.post('/events/:slug/agenda/:id', page, async (request, reply) => {
     const { slug, id } = request.params as { slug: string; id: string };
     const body = (request.body ?? {}) as Record<string, string>;
@@ -528,4 +573,5 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
 
   await app.register(proposalPages);
   await app.register(reviewPages);
+  await app.register(managePages);
 }

@@ -44,6 +44,10 @@ export function insertEvent(db: Db, row: Insertable<EventsTable>) {
   return db.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+export function updateEvent(db: Db, id: string, patch: Updateable<EventsTable>) {
+  return db.updateTable('events').set(patch).where('id', '=', id).execute();
+}
+
 export function roomsOf(db: Db, eventId: string) {
   return db
     .selectFrom('event_rooms')
@@ -68,6 +72,14 @@ export function insertRooms(
   return db.insertInto('event_rooms').values(rows).returningAll().execute();
 }
 
+export function updateRoom(db: Db, id: string, patch: { name: string; capacity: number | null }) {
+  return db.updateTable('event_rooms').set(patch).where('id', '=', id).execute();
+}
+
+export function deleteRoom(db: Db, id: string) {
+  return db.deleteFrom('event_rooms').where('id', '=', id).execute();
+}
+
 export function slotsOf(db: Db, eventId: string) {
   return db
     .selectFrom('event_slots')
@@ -83,6 +95,14 @@ export function insertSlots(
 ) {
   if (rows.length === 0) return Promise.resolve([]);
   return db.insertInto('event_slots').values(rows).returningAll().execute();
+}
+
+export function updateSlot(db: Db, id: string, patch: { starts_at: Date; ends_at: Date }) {
+  return db.updateTable('event_slots').set(patch).where('id', '=', id).execute();
+}
+
+export function deleteSlot(db: Db, id: string) {
+  return db.deleteFrom('event_slots').where('id', '=', id).execute();
 }
 
 export function callsOf(db: Db, eventId: string) {
@@ -105,6 +125,14 @@ export function findCall(db: Db, id: string) {
 
 export function insertCall(db: Db, row: Insertable<CallsTable>) {
   return db.insertInto('calls').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateCall(db: Db, id: string, patch: Updateable<CallsTable>) {
+  return db.updateTable('calls').set(patch).where('id', '=', id).execute();
+}
+
+export function deletePhases(db: Db, callId: string) {
+  return db.deleteFrom('review_phases').where('call_id', '=', callId).execute();
 }
 
 export function phasesOf(db: Db, callIds: readonly string[]) {
@@ -266,6 +294,51 @@ export function upsertReviewer(
     .execute();
 }
 
+export function deleteReviewer(db: Db, eventId: string, userId: string) {
+  return db
+    .deleteFrom('event_reviewers')
+    .where('event_id', '=', eventId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+export function isInPool(db: Db, eventId: string, userId: string) {
+  return db
+    .selectFrom('event_reviewers')
+    .select('user_id')
+    .where('event_id', '=', eventId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+    .then((r) => !!r);
+}
+
+/** Takes a reviewer off every proposal of the event they have not reviewed yet. */
+export function deleteOpenAssignments(db: Db, eventId: string, reviewerId: string) {
+  return db
+    .deleteFrom('review_assignments as a')
+    .where('a.reviewer_id', '=', reviewerId)
+    .where(
+      'a.proposal_id',
+      'in',
+      db
+        .selectFrom('proposals as p')
+        .innerJoin('calls as c', 'c.id', 'p.call_id')
+        .select('p.id')
+        .where('c.event_id', '=', eventId),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('reviews as r')
+            .select('r.id')
+            .whereRef('r.proposal_id', '=', 'a.proposal_id')
+            .whereRef('r.reviewer_id', '=', 'a.reviewer_id'),
+        ),
+      ),
+    )
+    .execute();
+}
+
 export function assignmentsOfCall(db: Db, callId: string) {
   return db
     .selectFrom('review_assignments as a')
@@ -304,6 +377,34 @@ export function conflictsOfCall(db: Db, callId: string) {
     .innerJoin('proposals as p', 'p.id', 'c.proposal_id')
     .select(['c.proposal_id', 'c.reviewer_id'])
     .where('p.call_id', '=', callId)
+    .execute();
+}
+
+/** Declared conflicts of a call with the reason, the proposal's title and the reviewer's name. */
+export function conflictDetailsOfCall(db: Db, callId: string) {
+  return db
+    .selectFrom('review_conflicts as c')
+    .innerJoin('proposals as p', 'p.id', 'c.proposal_id')
+    .innerJoin('users as u', 'u.id', 'c.reviewer_id')
+    .select([
+      'c.proposal_id',
+      'c.reviewer_id',
+      'c.reason',
+      'c.declared_at',
+      'p.title',
+      'u.display_name',
+    ])
+    .where('p.call_id', '=', callId)
+    .orderBy('u.display_name')
+    .orderBy('p.title')
+    .execute();
+}
+
+export function deleteConflict(db: Db, proposalId: string, reviewerId: string) {
+  return db
+    .deleteFrom('review_conflicts')
+    .where('proposal_id', '=', proposalId)
+    .where('reviewer_id', '=', reviewerId)
     .execute();
 }
 
@@ -373,6 +474,10 @@ export function upsertReview(
     .executeTakeFirstOrThrow();
 }
 
+export function setReviewWeighted(db: Db, id: string, weighted: number) {
+  return db.updateTable('reviews').set({ weighted }).where('id', '=', id).execute();
+}
+
 // Decision outbox ----------------------------------------------------------------------------
 
 export function outboxOf(db: Db, eventId: string, status?: 'held' | 'sent') {
@@ -426,6 +531,21 @@ export function sessionsOf(db: Db, eventId: string) {
     .where('event_id', '=', eventId)
     .orderBy('starts_at')
     .orderBy('title')
+    .execute();
+}
+
+/** Accepted, submitted proposals of an event's calls that no session was made from yet. */
+export function unscheduledAccepted(db: Db, eventId: string) {
+  return db
+    .selectFrom('proposals as p')
+    .innerJoin('calls as c', 'c.id', 'p.call_id')
+    .leftJoin('event_sessions as s', 's.proposal_id', 'p.id')
+    .select(['p.id', 'p.title', 'p.duration_minutes', 'p.call_id', 'p.decision_status'])
+    .where('c.event_id', '=', eventId)
+    .where('p.status', '=', 'submitted')
+    .where('p.decision', '=', 'accept')
+    .where('s.id', 'is', null)
+    .orderBy('p.title')
     .execute();
 }
 

@@ -13,7 +13,8 @@ const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
 const CalendarDate = Type.String({ format: 'date' });
 
-export const EventInput = Body({
+/** What an organiser edits about an event itself (rooms and slots have their own forms). */
+const eventDetails = {
   slug: Type.Optional(Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 80 })),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   place: Type.String({ minLength: 1, maxLength: 200 }),
@@ -21,13 +22,20 @@ export const EventInput = Body({
   startsOn: CalendarDate,
   endsOn: CalendarDate,
   timeZone: Type.String({ minLength: 1, maxLength: 64 }),
-  rooms: Type.Array(
-    Body({
-      name: Type.String({ minLength: 1, maxLength: 100 }),
-      capacity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100000 }))),
-    }),
-    { maxItems: 100 },
-  ),
+};
+
+export const EventDetailsInput = Body(eventDetails);
+export type EventDetailsInput = Static<typeof EventDetailsInput>;
+
+export const RoomInput = Body({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  capacity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100000 }))),
+});
+export type RoomInput = Static<typeof RoomInput>;
+
+export const EventInput = Body({
+  ...eventDetails,
+  rooms: Type.Array(RoomInput, { maxItems: 100 }),
   /** Time slots as instants (ISO 8601 with offset). */
   slots: Type.Optional(
     Type.Array(Body({ startsAt: DateTime, endsAt: DateTime }), { maxItems: 1000 }),
@@ -180,3 +188,24 @@ export const ReviewerInput = Body({
   organisation: Type.Optional(Text(200)),
 });
 export type ReviewerInput = Static<typeof ReviewerInput>;
+
+/** A time slot as organisers enter it: a day of the event and wall-clock times in its zone. */
+export const LocalSlotInput = Body({
+  day: CalendarDate,
+  start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+});
+export type LocalSlotInput = Static<typeof LocalSlotInput>;
+
+export const ReviewerUpdateInput = Body({
+  stakeholderGroup: Type.String({ maxLength: 40 }),
+  organisation: Type.Optional(Text(200)),
+});
+export type ReviewerUpdateInput = Static<typeof ReviewerUpdateInput>;
+
+export const ConflictInput = Body({
+  reviewerId: Uuid,
+  proposalId: Uuid,
+  reason: Type.Optional(Text(500)),
+});
+export type ConflictInput = Static<typeof ConflictInput>;

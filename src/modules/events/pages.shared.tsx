@@ -5,22 +5,39 @@ import { useView } from '../../web/view.tsx';
 import type { EventRecord } from './events.present.ts';
 import { TAXONOMIES, type TaxonomyName } from '../reference/index.ts';
 
+type EventTime = {
+  time: (d: Date) => string;
+  dateTime: (d: Date) => string;
+  /** A 'YYYY-MM-DD' calendar day. */
+  day: (iso: string) => string;
+};
+
+// Building an Intl.DateTimeFormat costs far more than using one: a programme of 300 sessions
+// would build 900 of them. They are kept per language and zone.
+const eventTimes = new Map<string, EventTime>();
+
 /** Times of an event are shown in the event's own zone, with the zone named. */
-export function useEventTime(timeZone: string) {
+export function useEventTime(timeZone: string): EventTime {
   const view = useView();
-  const time = new Intl.DateTimeFormat(view.locale, { timeStyle: 'short', timeZone });
-  const dateTime = new Intl.DateTimeFormat(view.locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone,
-  });
-  const day = new Intl.DateTimeFormat(view.locale, { dateStyle: 'full', timeZone: 'UTC' });
-  return {
-    time: (d: Date) => time.format(d),
-    dateTime: (d: Date) => `${dateTime.format(d)} (${timeZone})`,
-    /** A 'YYYY-MM-DD' calendar day. */
-    day: (iso: string) => day.format(new Date(`${iso}T12:00:00Z`)),
-  };
+  const key = `${view.locale}|${timeZone}`;
+  let found = eventTimes.get(key);
+  if (!found) {
+    const time = new Intl.DateTimeFormat(view.locale, { timeStyle: 'short', timeZone });
+    const dateTime = new Intl.DateTimeFormat(view.locale, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone,
+    });
+    const day = new Intl.DateTimeFormat(view.locale, { dateStyle: 'full', timeZone: 'UTC' });
+    found = {
+      time: (d: Date) => time.format(d),
+      dateTime: (d: Date) => `${dateTime.format(d)} (${timeZone})`,
+      day: (iso: string) => day.format(new Date(`${iso}T12:00:00Z`)),
+    };
+    if (eventTimes.size > 500) eventTimes.clear();
+    eventTimes.set(key, found);
+  }
+  return found;
 }
 
 export function DemoNotice(props: { event: Pick<EventRecord, 'isDemo'> }): VNode | null {

@@ -70,7 +70,12 @@ export async function proposalAccess(
   if (isAllowed(ctx, 'event.manage', scope)) return { proposal, call, access: 'organiser' };
   if (ctx.actor.userId && proposal.ownerId === ctx.actor.userId)
     return { proposal, call, access: 'owner' };
-  if (isAllowed(ctx, 'proposal.review', scope) && proposal.status === 'submitted') {
+  if (
+    isAllowed(ctx, 'proposal.review', scope) &&
+    proposal.status === 'submitted' &&
+    ctx.actor.userId &&
+    (await repo.isInPool(ctx.readDb, call.eventId, ctx.actor.userId))
+  ) {
     return { proposal, call, access: 'reviewer' };
   }
   if (!ctx.actor.userId) throw new AppError('unauthenticated', 'Please sign in to do this.');

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { sendPage, useView } from '../../web/view.tsx';
 import {
@@ -13,14 +13,14 @@ import {
 import { TAXONOMIES } from '../reference/index.ts';
 import * as review from './review.service.ts';
 import * as schedule from './schedule.service.ts';
-import { loadEvent, canManageEvent } from './events.service.ts';
+import { loadEvent } from './events.service.ts';
 import { REVIEW_ACTIONS, SCORE_MAX, SCORE_MIN } from './events.ts';
 import type { Call, EventRecord } from './events.present.ts';
-import { attempt, DemoNotice, redirect, str, useEventTime } from './pages.shared.tsx';
+import { attempt, DemoNotice, redirect, str } from './pages.shared.tsx';
 
 function pickCall(event: EventRecord, id: string | undefined): Call {
   const call = event.calls.find((c) => c.id === id) ?? event.calls[event.calls.length - 1];
-  if (!call) throw new Error('no call');
+  if (!call) throw AppError.notFound('The call');
   return call;
 }
 
@@ -147,203 +147,6 @@ function ReviewForm(props: { view: review.ReviewView; errors: FormErrors; formEr
           {t('events.review.conflict')}
         </button>
       </PostForm>
-    </>
-  );
-}
-
-function Manage(props: {
-  event: EventRecord;
-  call: Call;
-  ranking: Awaited<ReturnType<typeof review.callRanking>>;
-  reviewers: review.Reviewer[];
-  outbox: Awaited<ReturnType<typeof review.eventOutbox>>;
-  sessions: schedule.Session[];
-  message?: string;
-  errors: FormErrors;
-}) {
-  const view = useView();
-  const { t } = view;
-  const time = useEventTime(props.event.timeZone);
-  const base = `/events/${props.event.slug}/manage`;
-  const accepted = props.ranking.rows.filter((r) => r.decision === 'accept');
-  return (
-    <>
-      <h1>{t('events.manage.title', { name: props.event.name })}</h1>
-      <DemoNotice event={props.event} />
-      <ErrorSummary errors={props.errors} />
-      {props.message ? (
-        <p class="notice" role="status">
-          {props.message}
-        </p>
-      ) : null}
-      <section>
-        <h2>{t('events.manage.reviewers')}</h2>
-        <ul>
-          {props.reviewers.map((r) => (
-            <li key={r.userId}>
-              {r.name} –{' '}
-              {TAXONOMIES.stakeholderGroup.find((g) => g.code === r.stakeholderGroup)?.label}
-              {r.organisation ? `, ${r.organisation}` : ''}
-            </li>
-          ))}
-        </ul>
-        <PostForm action={`${base}/reviewers?call=${props.call.id}`}>
-          <TextField
-            name="email"
-            label={t('events.editor.email')}
-            type="email"
-            errors={props.errors}
-          />
-          <SelectField
-            name="stakeholderGroup"
-            label={t('events.editor.stakeholderGroup')}
-            options={TAXONOMIES.stakeholderGroup.map((g) => ({ value: g.code, label: g.label }))}
-            errors={props.errors}
-          />
-          <TextField
-            name="organisation"
-            label={t('events.editor.organisation')}
-            errors={props.errors}
-          />
-          <button type="submit">{t('events.manage.addReviewer')}</button>
-        </PostForm>
-        <PostForm action={`${base}/assign?call=${props.call.id}`}>
-          <button type="submit">
-            {t('events.manage.assign', { count: props.call.reviewsPerProposal })}
-          </button>
-        </PostForm>
-      </section>
-      <section>
-        <h2>{t('events.manage.ranking')}</h2>
-        <table>
-          <caption class="visually-hidden">{t('events.manage.ranking')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('events.manage.rank')}</th>
-              <th scope="col">{t('events.editor.title')}</th>
-              <th scope="col">{t('events.manage.reviews')}</th>
-              <th scope="col">{t('events.manage.raw')}</th>
-              <th scope="col">{t('events.manage.normalised')}</th>
-              <th scope="col">{t('events.manage.decision')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.ranking.rows.map((r) => (
-              <tr key={r.proposalId}>
-                <td>{r.rank}</td>
-                <td>
-                  <a href={view.href(`/proposals/${r.proposalId}`)}>{r.title}</a>
-                </td>
-                <td>{r.reviews}</td>
-                <td>{r.raw.toFixed(2)}</td>
-                <td>{r.normalised.toFixed(2)}</td>
-                <td>
-                  {r.decisionStatus === 'released' ? (
-                    t(`events.decision.${r.decision}`)
-                  ) : (
-                    <PostForm
-                      action={`${base}/decide/${r.proposalId}?call=${props.call.id}`}
-                      class="inline"
-                    >
-                      <label for={`decision-${r.proposalId}`} class="visually-hidden">
-                        {t('events.manage.decision')} – {r.title}
-                      </label>
-                      <select id={`decision-${r.proposalId}`} name="decision">
-                        {REVIEW_ACTIONS.map((a) => (
-                          <option key={a} value={a} selected={r.decision === a}>
-                            {t(`events.decision.${a}`)}
-                          </option>
-                        ))}
-                      </select>
-                      <button type="submit" class="secondary">
-                        {r.decision ? t('events.manage.change') : t('events.manage.decide')}
-                      </button>
-                    </PostForm>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <h3>{t('events.manage.calibration')}</h3>
-        <table>
-          <caption class="visually-hidden">{t('events.manage.calibration')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('events.manage.reviewer')}</th>
-              <th scope="col">{t('events.manage.reviews')}</th>
-              <th scope="col">{t('events.manage.mean')}</th>
-              <th scope="col">{t('events.manage.sd')}</th>
-              <th scope="col">{t('events.manage.offset')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.ranking.calibration.map((c) => (
-              <tr key={c.reviewerId}>
-                <td>{c.name}</td>
-                <td>{c.reviews}</td>
-                <td>{c.mean.toFixed(2)}</td>
-                <td>{c.sd.toFixed(2)}</td>
-                <td>{c.offset.toFixed(2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section>
-        <h2>{t('events.manage.outbox')}</h2>
-        <p>{t('events.manage.outboxHint')}</p>
-        <ul>
-          {props.outbox.map((l) => (
-            <li key={l.id}>
-              <details>
-                <summary>
-                  {l.to_address} – {l.subject} ({t(`events.manage.letter.${l.status}`)})
-                </summary>
-                <pre>{l.body}</pre>
-              </details>
-            </li>
-          ))}
-        </ul>
-        <PostForm action={`${base}/release?call=${props.call.id}`}>
-          <button type="submit">{t('events.manage.release')}</button>
-        </PostForm>
-      </section>
-      <section>
-        <h2>{t('events.manage.schedule')}</h2>
-        <PostForm action={`${base}/schedule?call=${props.call.id}`}>
-          <SelectField
-            name="proposalId"
-            label={t('events.manage.acceptedProposal')}
-            options={accepted.map((r) => ({ value: r.proposalId, label: r.title }))}
-            errors={props.errors}
-          />
-          <SelectField
-            name="roomId"
-            label={t('events.programme.room')}
-            options={props.event.rooms.map((r) => ({ value: r.id, label: r.name }))}
-            errors={props.errors}
-          />
-          <SelectField
-            name="slotId"
-            label={t('events.manage.slot')}
-            options={props.event.slots.map((s) => ({
-              value: s.id,
-              label: `${time.dateTime(s.startsAt)} – ${time.time(s.endsAt)}`,
-            }))}
-            errors={props.errors}
-          />
-          <button type="submit">{t('events.manage.place')}</button>
-        </PostForm>
-        <h3>{t('events.manage.missingReports')}</h3>
-        <ul>
-          {props.sessions
-            .filter((s) => s.reportOverdue)
-            .map((s) => (
-              <li key={s.id}>{s.title}</li>
-            ))}
-        </ul>
-      </section>
     </>
   );
 }
@@ -489,97 +292,6 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     await review.declareConflict(request.ctx, id, str(body, 'reason'));
     const event = await loadEvent(request.ctx, v.call.eventId);
     return redirect(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
-  });
-
-  async function manage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    extra: { message?: string; errors?: FormErrors; status?: number } = {},
-  ) {
-    const { slug } = request.params as { slug: string };
-    const event = await loadEvent(request.ctx, slug);
-    if (!canManageEvent(request.ctx, event.id)) {
-      throw request.actor.userId
-        ? AppError.forbidden()
-        : new AppError('unauthenticated', 'Please sign in to do this.');
-    }
-    const call = pickCall(event, (request.query as { call?: string }).call);
-    const [ranking, reviewers, outbox, all] = await Promise.all([
-      review.callRanking(request.ctx, call.id),
-      review.reviewersOf(request.ctx, event.id),
-      review.eventOutbox(request.ctx, event.id),
-      schedule.allSessions(request.ctx, event.id),
-    ]);
-    return sendPage(
-      request,
-      reply,
-      {
-        title: request.t('events.manage.title', { name: event.name }),
-        status: extra.status ?? 200,
-      },
-      <Manage
-        event={event}
-        call={call}
-        ranking={ranking}
-        reviewers={reviewers}
-        outbox={outbox}
-        sessions={all.sessions}
-        message={extra.message}
-        errors={extra.errors ?? {}}
-      />,
-    );
-  }
-
-  app.get('/events/:slug/manage', page, async (request, reply) => manage(request, reply));
-
-  app.post('/events/:slug/manage/:action', page, async (request, reply) => {
-    const { slug, action } = request.params as { slug: string; action: string };
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const event = await loadEvent(request.ctx, slug);
-    const call = pickCall(event, (request.query as { call?: string }).call);
-    const back = `/events/${event.slug}/manage?call=${call.id}`;
-    const result = await attempt(async () => {
-      switch (action) {
-        case 'reviewers':
-          return review.addReviewer(request.ctx, event.id, {
-            email: str(body, 'email'),
-            stakeholderGroup: str(body, 'stakeholderGroup'),
-            organisation: str(body, 'organisation'),
-          });
-        case 'assign':
-          return review.assignCall(request.ctx, call.id);
-        case 'release':
-          return review.releaseDecisions(request.ctx, call.id);
-        case 'schedule':
-          return schedule.placeSession(request.ctx, event.id, {
-            proposalId: str(body, 'proposalId') || undefined,
-            roomId: str(body, 'roomId'),
-            slotId: str(body, 'slotId'),
-          });
-        default: {
-          throw AppError.notFound();
-        }
-      }
-    });
-    if (result.ok) return redirect(request, reply, back);
-    return manage(request, reply, {
-      errors: {
-        ...errorsByField(result.error.errors),
-        ...(result.error.errors.length ? {} : { _form: result.error.message }),
-      },
-      status: result.error.status,
-    });
-  });
-
-  app.post('/events/:slug/manage/decide/:proposalId', page, async (request, reply) => {
-    const { slug, proposalId } = request.params as { slug: string; proposalId: string };
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    await review.setDecision(request.ctx, proposalId, {
-      decision: str(body, 'decision'),
-      note: str(body, 'note'),
-    });
-    const call = (request.query as { call?: string }).call ?? '';
-    return redirect(request, reply, `/events/${slug}/manage?call=${call}`);
   });
 
   app.get('/events/:slug/sessions/:id/report', page, async (request, reply) => {

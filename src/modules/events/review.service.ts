@@ -3,11 +3,11 @@ import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/ids.ts';
 import { parseOrThrow } from '../../platform/validation.ts';
-import { authorize, findUserByEmail, grantRole, isAllowed } from '../accounts/index.ts';
-import { isTerm } from '../reference/index.ts';
+import { authorize, isAllowed } from '../accounts/index.ts';
 import * as repo from './events.repository.ts';
 import { currentPhase, weightedScore, type Phase, type ReviewAction } from './events.ts';
-import { DecisionInput, ReviewInput, ReviewerInput } from './events.schemas.ts';
+import { DecisionInput, ReviewInput } from './events.schemas.ts';
+import { authorizeReviewer } from './pool.service.ts';
 import { toProposal, type Call, type Proposal } from './events.present.ts';
 import { eventScope, loadCall, loadEvent } from './events.service.ts';
 import { assignReviewers, conflictKey, inConflict, normaliseOrganisation } from './assignment.ts';
@@ -19,71 +19,6 @@ import {
   type ReviewerCalibration,
 } from './scoring.ts';
 import { proposalAccess } from './proposals.service.ts';
-
-export interface Reviewer {
-  userId: string;
-  name: string;
-  email: string;
-  stakeholderGroup: string;
-  organisation: string;
-}
-
-export async function reviewersOf(ctx: ServiceContext, eventId: string): Promise<Reviewer[]> {
-  authorize(ctx, 'event.manage', eventScope(eventId));
-  return (await repo.reviewersOf(ctx.readDb, eventId)).map((r) => ({
-    userId: r.user_id,
-    name: r.display_name,
-    email: r.email,
-    stakeholderGroup: r.stakeholder_group,
-    organisation: r.organisation,
-  }));
-}
-
-/** Adds a person with an account to the event's reviewer pool and grants them the role there. */
-export async function addReviewer(ctx: ServiceContext, eventId: string, raw: unknown) {
-  const event = await loadEvent(ctx, eventId);
-  authorize(ctx, 'event.manage', eventScope(event.id));
-  const input = parseOrThrow(ReviewerInput, raw);
-  if (!isTerm('stakeholderGroup', input.stakeholderGroup)) {
-    throw AppError.validation([
-      { path: '/stakeholderGroup', message: 'Choose a stakeholder group.' },
-    ]);
-  }
-  const user = await findUserByEmail(ctx, input.email.trim());
-  if (!user) {
-    throw AppError.validation([
-      { path: '/email', message: 'No account has this address; ask them to sign up first.' },
-    ]);
-  }
-  // An event organiser may grant this one role in this one event; the accounts service records it.
-  await grantRole(
-    {
-      ...ctx,
-      actor: {
-        ...ctx.actor,
-        grants: [...ctx.actor.grants, { role: 'site-admin', scopeType: 'site', scopeId: null }],
-      },
-    },
-    user.id,
-    'reviewer',
-    eventScope(event.id),
-  );
-  await ctx.db.transaction().execute(async (trx) => {
-    await repo.upsertReviewer(trx, {
-      event_id: event.id,
-      user_id: user.id,
-      stakeholder_group: input.stakeholderGroup,
-      organisation: (input.organisation ?? '').trim(),
-    });
-    await recordAudit(trx, ctx, {
-      action: 'event.reviewer.add',
-      entityType: 'event',
-      entityId: event.id,
-      after: { userId: user.id, stakeholderGroup: input.stakeholderGroup },
-    });
-  });
-  return { userId: user.id };
-}
 
 async function submittedProposals(ctx: ServiceContext, callId: string, db = ctx.readDb) {
   const rows = await repo.proposalsOfCall(db, callId, ['submitted']);
@@ -148,7 +83,7 @@ export async function assignCall(ctx: ServiceContext, callId: string) {
 /** Declares a conflict of interest: the reviewer is taken off the proposal and never assigned it. */
 export async function declareConflict(ctx: ServiceContext, proposalId: string, reason: string) {
   const { proposal, call } = await proposalAccess(ctx, proposalId);
-  authorize(ctx, 'proposal.review', eventScope(call.eventId));
+  await authorizeReviewer(ctx, call.eventId);
   const reviewerId = ctx.actor.userId!;
   await ctx.db.transaction().execute(async (trx) => {
     await repo.insertConflict(trx, {
@@ -184,7 +119,7 @@ function phaseOrThrow(call: Call, now: Date): Phase {
  */
 export async function nextProposal(ctx: ServiceContext, callId: string): Promise<string | null> {
   const call = await loadCall(ctx, callId);
-  authorize(ctx, 'proposal.review', eventScope(call.eventId));
+  await authorizeReviewer(ctx, call.eventId);
   const me = ctx.actor.userId!;
   const [proposals, assignments, reviews, conflicts, pool] = await Promise.all([
     submittedProposals(ctx, call.id),
@@ -242,7 +177,7 @@ export interface ReviewView {
 /** The proposal as a reviewer sees it: names hidden in a blind phase. */
 export async function reviewView(ctx: ServiceContext, proposalId: string): Promise<ReviewView> {
   const { proposal, call } = await proposalAccess(ctx, proposalId);
-  authorize(ctx, 'proposal.review', eventScope(call.eventId));
+  await authorizeReviewer(ctx, call.eventId);
   const phase = currentPhase(call.phases, ctx.clock.now());
   const blind = phase ? phase.blind : true;
   const reviews = await repo.reviewsOfProposal(ctx.readDb, proposal.id);
@@ -291,7 +226,7 @@ export function anonymise(p: Proposal): Proposal {
 export async function submitReview(ctx: ServiceContext, proposalId: string, raw: unknown) {
   const input = parseOrThrow(ReviewInput, raw);
   const { proposal, call } = await proposalAccess(ctx, proposalId);
-  authorize(ctx, 'proposal.review', eventScope(call.eventId));
+  await authorizeReviewer(ctx, call.eventId);
   if (proposal.status !== 'submitted')
     throw new AppError('conflict', 'Only submitted proposals are reviewed.');
   phaseOrThrow(call, ctx.clock.now());
@@ -443,6 +378,14 @@ export async function setDecision(ctx: ServiceContext, proposalId: string, raw: 
       { path: '/mergeWithId', message: 'Choose the proposal to merge with.' },
     ]);
   }
+  if (input.decision === 'merge' && input.mergeWithId) {
+    const other = await repo.findProposal(ctx.readDb, input.mergeWithId);
+    if (!other || other.call_id !== call.id || other.id === proposal.id) {
+      throw AppError.validation([
+        { path: '/mergeWithId', message: 'Choose another proposal of this call.' },
+      ]);
+    }
+  }
   const event = await loadEvent(ctx, call.eventId);
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
@@ -540,7 +483,8 @@ export async function eventOutbox(ctx: ServiceContext, eventId: string) {
 /** Proposals assigned to the signed-in reviewer in a call, with whether they reviewed each. */
 export async function myAssignments(ctx: ServiceContext, callId: string) {
   const call = await loadCall(ctx, callId);
-  if (!isAllowed(ctx, 'proposal.review', eventScope(call.eventId))) return [];
+  if (!isAllowed(ctx, 'proposal.review', eventScope(call.eventId)) || !ctx.actor.userId) return [];
+  if (!(await repo.isInPool(ctx.readDb, call.eventId, ctx.actor.userId))) return [];
   const me = ctx.actor.userId;
   const [assignments, reviews, proposals] = await Promise.all([
     repo.assignmentsOfCall(ctx.readDb, call.id),
@@ -558,3 +502,57 @@ export async function myAssignments(ctx: ServiceContext, callId: string) {
 }
 
 export { normaliseOrganisation };
+
+/** One proposal as the organisers decide on it: its reviews with comments, and where it may merge. */
+export async function decisionView(ctx: ServiceContext, proposalId: string) {
+  const { proposal, call } = await proposalAccess(ctx, proposalId);
+  authorize(ctx, 'event.manage', eventScope(call.eventId));
+  const [reviews, others, letters] = await Promise.all([
+    repo.reviewsOfProposal(ctx.readDb, proposal.id),
+    repo.proposalsOfCall(ctx.readDb, call.id, ['submitted']),
+    repo.outboxOf(ctx.readDb, call.eventId),
+  ]);
+  return {
+    proposal,
+    call,
+    reviews: reviews.map((r) => ({
+      reviewer: r.reviewer_name,
+      weighted: Number(r.weighted),
+      action: r.action,
+      comment: r.comment,
+      mergeWithId: r.merge_with_id,
+    })),
+    mergeTargets: others
+      .filter((p) => p.id !== proposal.id)
+      .map((p) => ({ id: p.id, title: p.title })),
+    letters: letters.filter((l) => l.proposal_id === proposal.id),
+  };
+}
+
+/** A call's decisions: those pending release, and its letters, held or sent. */
+export async function decisionsOverview(ctx: ServiceContext, callId: string) {
+  const call = await loadCall(ctx, callId);
+  authorize(ctx, 'event.manage', eventScope(call.eventId));
+  const [proposals, letters] = await Promise.all([
+    repo.proposalsOfCall(ctx.readDb, call.id, ['submitted']),
+    repo.outboxOf(ctx.readDb, call.eventId),
+  ]);
+  const ids = new Set(proposals.map((p) => p.id));
+  const mine = letters.filter((l) => ids.has(l.proposal_id));
+  const titles = new Map(proposals.map((p) => [p.id, p.title]));
+  const decided = proposals.filter((p) => p.decision);
+  return {
+    call,
+    pending: decided
+      .filter((p) => p.decision_status === 'pending')
+      .map((p) => ({ id: p.id, title: p.title, decision: p.decision! })),
+    released: decided.filter((p) => p.decision_status === 'released').length,
+    undecided: proposals.length - decided.length,
+    held: mine
+      .filter((l) => l.status === 'held')
+      .map((l) => ({ ...l, title: titles.get(l.proposal_id) ?? '' })),
+    sent: mine
+      .filter((l) => l.status === 'sent')
+      .map((l) => ({ ...l, title: titles.get(l.proposal_id) ?? '' })),
+  };
+}

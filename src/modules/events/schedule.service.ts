@@ -14,7 +14,14 @@ import type {
 } from './events.table.ts';
 import { eventScope, loadCall, loadEvent } from './events.service.ts';
 import type { EventRecord } from './events.present.ts';
-import { checkPlacement, personKey, placement, type ScheduleConflict } from './schedule.ts';
+import {
+  checkPlacement,
+  personKey,
+  placement,
+  reportStatus,
+  type ReportStatus,
+  type ScheduleConflict,
+} from './schedule.ts';
 import { buildCalendar } from './ical.ts';
 import { localDay } from './zones.ts';
 
@@ -318,6 +325,122 @@ export async function placeSession(
   });
 }
 
+/** Takes a session out of its room and slot; it keeps its id, people and any report. */
+export async function unscheduleSession(
+  ctx: ServiceContext,
+  eventId: string,
+  sessionId: string,
+): Promise<void> {
+  const event = await loadEvent(ctx, eventId);
+  authorize(ctx, 'event.manage', eventScope(event.id));
+  const row = isUuid(sessionId) ? await repo.findSession(ctx.readDb, sessionId) : undefined;
+  if (!row || row.event_id !== event.id) throw AppError.notFound('The session');
+  if (!row.starts_at) throw new AppError('conflict', 'This session is not scheduled.');
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.lockSessionsOfEvent(trx, event.id);
+    await repo.updateSession(trx, row.id, {
+      room_id: null,
+      slot_id: null,
+      starts_at: null,
+      ends_at: null,
+      report_due_at: null,
+      updated_at: ctx.clock.now(),
+    });
+    await recordAudit(trx, ctx, {
+      action: 'session.unschedule',
+      entityType: 'session',
+      entityId: row.id,
+      before: { startsAt: row.starts_at?.toISOString() ?? null },
+      isPublic: true,
+    });
+  });
+}
+
+export interface BoardItem {
+  /** The session's id, or the accepted proposal's id before it became a session. */
+  key: string;
+  sessionId: string | null;
+  proposalId: string | null;
+  title: string;
+  durationMinutes: number;
+  roomId: string | null;
+  slotId: string | null;
+  startsAt: Date | null;
+  /** Accepted but not yet released to the proposers. */
+  decisionPending: boolean;
+}
+
+/** What the organisers place on the board: every session, and accepted proposals not yet sessions. */
+export async function scheduleBoard(ctx: ServiceContext, eventId: string) {
+  const event = await loadEvent(ctx, eventId);
+  authorize(ctx, 'event.manage', eventScope(event.id));
+  const [sessions, accepted] = await Promise.all([
+    repo.sessionsOf(ctx.readDb, event.id),
+    repo.unscheduledAccepted(ctx.readDb, event.id),
+  ]);
+  const items: BoardItem[] = [
+    ...accepted.map((p) => ({
+      key: p.id,
+      sessionId: null,
+      proposalId: p.id,
+      title: p.title,
+      durationMinutes: p.duration_minutes ?? 60,
+      roomId: null,
+      slotId: null,
+      startsAt: null,
+      decisionPending: p.decision_status !== 'released',
+    })),
+    ...sessions.map((s) => ({
+      key: s.id,
+      sessionId: s.id,
+      proposalId: s.proposal_id,
+      title: s.title,
+      durationMinutes: s.duration_minutes,
+      roomId: s.starts_at ? s.room_id : null,
+      slotId: s.starts_at ? s.slot_id : null,
+      startsAt: s.starts_at,
+      decisionPending: false,
+    })),
+  ];
+  return { event, items };
+}
+
+export interface ReportRow {
+  session: Session;
+  status: ReportStatus;
+  rapporteurs: string[];
+}
+
+/** Every session with where its report stands, for the organisers (missing ones first). */
+export async function reportsOverview(ctx: ServiceContext, eventId: string) {
+  const event = await loadEvent(ctx, eventId);
+  authorize(ctx, 'event.manage', eventScope(event.id));
+  const now = ctx.clock.now();
+  const sessions = await sessionsOfEvent(ctx, event);
+  const order: Record<ReportStatus, number> = {
+    overdue: 0,
+    due: 1,
+    upcoming: 2,
+    filed: 3,
+    unscheduled: 4,
+  };
+  const rows: ReportRow[] = sessions
+    .map((s) => ({
+      session: s,
+      status: reportStatus(
+        { endsAt: s.endsAt, reportDueAt: s.reportDueAt, filedAt: s.report?.filedAt ?? null },
+        now,
+      ),
+      rapporteurs: s.people.filter((p) => p.role === 'rapporteur').map((p) => p.name),
+    }))
+    .sort(
+      (a, b) =>
+        order[a.status] - order[b.status] ||
+        (a.session.startsAt?.getTime() ?? 0) - (b.session.startsAt?.getTime() ?? 0),
+    );
+  return { event, rows };
+}
+
 export interface ProgrammeFilters {
   day?: string;
   room?: string;
@@ -344,18 +467,37 @@ export async function programme(
   const days = new Map<string, Session[]>();
   for (const s of scheduled) {
     const day = localDay(s.startsAt!, event.timeZone);
-    if (filters.day && filters.day !== day) continue;
-    if (filters.room && filters.room !== s.roomId) continue;
-    if (filters.theme && !s.themes.includes(filters.theme)) continue;
-    days.set(day, [...(days.get(day) ?? []), s]);
+    const list = days.get(day);
+    if (list) list.push(s);
+    else days.set(day, [s]);
   }
-  return {
+  const whole: Programme = {
     event,
     days: [...days]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([day, list]) => ({ day, sessions: list })),
     unscheduled: sessions.length - scheduled.length,
     themes,
+  };
+  return filterProgramme(whole, filters);
+}
+
+/** The programme narrowed to a day, a room and a theme; days left empty go. Pure. */
+export function filterProgramme(p: Programme, filters: ProgrammeFilters): Programme {
+  if (!filters.day && !filters.room && !filters.theme) return p;
+  return {
+    ...p,
+    days: p.days
+      .filter((d) => !filters.day || d.day === filters.day)
+      .map((d) => ({
+        day: d.day,
+        sessions: d.sessions.filter(
+          (s) =>
+            (!filters.room || s.roomId === filters.room) &&
+            (!filters.theme || s.themes.includes(filters.theme)),
+        ),
+      }))
+      .filter((d) => d.sessions.length > 0),
   };
 }
 

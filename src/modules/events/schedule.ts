@@ -85,3 +85,20 @@ export function checkPlacement(
   }
   return conflicts;
 }
+
+export type ReportStatus = 'filed' | 'upcoming' | 'due' | 'overdue' | 'unscheduled';
+
+/**
+ * Where a session's report stands at `now`: filed; the session has not ended yet; it ended and
+ * the report is due (before its deadline); overdue (after it); or the session is not scheduled.
+ */
+export function reportStatus(
+  s: { endsAt: Date | null; reportDueAt: Date | null; filedAt: Date | null },
+  now: Date,
+): ReportStatus {
+  if (s.filedAt) return 'filed';
+  if (!s.endsAt) return 'unscheduled';
+  if (now < s.endsAt) return 'upcoming';
+  if (s.reportDueAt && now >= s.reportDueAt) return 'overdue';
+  return 'due';
+}
