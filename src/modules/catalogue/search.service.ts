@@ -1,0 +1,466 @@
+/**
+ * The one search engine behind the API, the /catalogue page, exports, the Atom feed and other
+ * modules: filters, facet counts given the other filters, relevance with capped candidates,
+ * typo correction from the catalogue's own words, and highlighted passages.
+ */
+import type { ServiceContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { countries as referenceCountries } from '../reference/index.ts';
+import * as searchRepo from './search.repository.ts';
+import type { FacetVocabulary, FilterSpec } from './search.repository.ts';
+import { audienceMask, themeMask } from './indexing.ts';
+import {
+  AUDIENCES,
+  COSTS,
+  FORMATS,
+  KINDS,
+  LEVELS,
+  REGIONS,
+  THEMES,
+  pickText,
+  type Resource,
+} from './resources.ts';
+import { publishedByIds, publishedIdsByOrganisation } from './resources.service.ts';
+import { getOrganisationBySlug } from '../organisations/index.ts';
+import { resourcePath, toJson, type ResourceJson } from './resources.present.ts';
+import {
+  emptySearch,
+  LIST_FILTERS,
+  parseSearch,
+  recordFromParams,
+  type SearchParams,
+} from './search-params.ts';
+import { applyFit, type FitProfile } from './fit.ts';
+import {
+  anyTermQuery,
+  configFor,
+  hasMarks,
+  highlightHtml,
+  prepareQuery,
+  replaceWords,
+  words,
+} from './text.ts';
+
+export const HOUR_BUCKETS = [2, 5, 10, 20, 40] as const;
+
+const VOCABULARY: FacetVocabulary = {
+  kind: KINDS,
+  level: LEVELS,
+  format: FORMATS,
+  cost: COSTS,
+  theme: THEMES,
+  audience: AUDIENCES,
+  region: REGIONS,
+  hourBuckets: HOUR_BUCKETS,
+};
+
+/** Fewer matches than this and the engine tries to do better (spelling, then any term). */
+const LITTLE = 3;
+/** Candidates scored per tier: enough for the first pages, bounded for common words. */
+const CANDIDATE_CAP = 400;
+
+export type Facets = Record<string, Array<{ value: string; count: number }>>;
+
+export interface SearchResult {
+  items: ResourceJson[];
+  /** The same hits as domain objects (pages render from these). */
+  resources: Resource[];
+  highlights: Map<string, string>;
+  total: number;
+  page: number;
+  pageSize: number;
+  facets: Facets;
+  /** The query actually run when the one typed found (almost) nothing and a fix did better. */
+  correctedQuery: string | null;
+  /** Whether the search fell back to matching any of the words. */
+  anyTerm: boolean;
+  /** What a "fits me" profile changed. */
+  fit: { languages: boolean; cost: boolean; hoursPerWeek: number | null };
+  params: SearchParams;
+}
+
+function today(ctx: ServiceContext): string {
+  return ctx.clock.now().toISOString().slice(0, 10);
+}
+
+async function filterSpec(ctx: ServiceContext, params: SearchParams): Promise<FilterSpec> {
+  let country: FilterSpec['country'] = null;
+  if (params.country.length) {
+    const all = await referenceCountries(ctx);
+    const regions = new Set<string>();
+    for (const c of all) {
+      if (!params.country.includes(c.iso2)) continue;
+      for (const r of [c.region, c.subRegion, c.intermediateRegion]) if (r) regions.add(r);
+    }
+    country = { countries: params.country, regions: [...regions] };
+  }
+  return {
+    kind: params.kind,
+    level: params.level,
+    format: params.format,
+    cost: params.cost,
+    themes: themeMask(params.theme),
+    audiences: audienceMask(params.audience),
+    language: params.language,
+    region: params.region,
+    country,
+    maxHours: params.maxHours,
+    enrolmentOpen: params.enrolmentOpen,
+    today: today(ctx),
+  };
+}
+
+function toFacets(rows: searchRepo.FacetRow[], params: SearchParams): {
+  total: number;
+  facets: Facets;
+} {
+  let total = 0;
+  const facets: Facets = {};
+  for (const name of [...LIST_FILTERS, 'maxHours', 'enrolmentOpen']) facets[name] = [];
+  for (const row of rows) {
+    if (row.facet === '') {
+      total = row.n;
+      continue;
+    }
+    const selected =
+      (LIST_FILTERS as readonly string[]).includes(row.facet) &&
+      params[row.facet as (typeof LIST_FILTERS)[number]].includes(row.value);
+    if (row.n > 0 || selected) facets[row.facet]?.push({ value: row.value, count: row.n });
+  }
+  // Open vocabularies by count; fixed ones keep their own order.
+  for (const name of ['language', 'country']) facets[name]!.sort((a, b) => b.count - a.count);
+  return { total, facets };
+}
+
+interface TextPlan {
+  text: string;
+  total: number;
+  facets: Facets;
+  corrected: string | null;
+  anyTerm: boolean;
+}
+
+/**
+ * All terms first. When that finds little: correct words the catalogue does not know
+ * ("cybercrme" → "cybercrime"); then accept any of the terms, ranked by how many match.
+ */
+async function planText(
+  ctx: ServiceContext,
+  q: string,
+  filters: FilterSpec,
+  params: SearchParams,
+): Promise<TextPlan> {
+  const prepared = prepareQuery(q);
+  const first = toFacets(
+    await searchRepo.facetCounts(ctx.readDb, filters, prepared, VOCABULARY),
+    params,
+  );
+  let best: TextPlan = { text: prepared, ...first, corrected: null, anyTerm: false };
+  if (best.total >= LITTLE) return best;
+
+  const candidates = [...new Set(words(q).filter((w) => w.length >= 4 && /^\p{L}+$/u.test(w)))];
+  const fixes = await searchRepo.corrections(ctx.readDb, candidates, 0.35);
+  if (fixes.size) {
+    const corrected = replaceWords(q, fixes);
+    const text = prepareQuery(corrected);
+    const counted = toFacets(
+      await searchRepo.facetCounts(ctx.readDb, filters, text, VOCABULARY),
+      params,
+    );
+    if (counted.total > best.total) best = { text, ...counted, corrected, anyTerm: false };
+  }
+  if (best.total >= LITTLE) return best;
+
+  const any = anyTermQuery(best.text);
+  if (any.includes(' or ')) {
+    const counted = toFacets(
+      await searchRepo.facetCounts(ctx.readDb, filters, any, VOCABULARY),
+      params,
+    );
+    if (counted.total > best.total) best = { ...best, text: any, ...counted, anyTerm: true };
+  }
+  return best;
+}
+
+export interface SearchOptions {
+  profile?: FitProfile | null;
+  /** Skip highlights (exports, feeds). */
+  highlight?: boolean;
+}
+
+/** Searches published resources; `params` as parsed by parseSearch. */
+export async function searchResources(
+  ctx: ServiceContext,
+  requested: SearchParams,
+  options: SearchOptions = {},
+): Promise<SearchResult> {
+  const fit = applyFit(requested, options.profile ?? null);
+  const params = fit.params;
+  const filters = await filterSpec(ctx, params);
+  const offset = (params.page - 1) * params.pageSize;
+  const preferLanguages = [...new Set([ctx.locale, ...(options.profile?.languages ?? [])])];
+
+  let plan: TextPlan | null = null;
+  let ids: string[];
+  if (params.q) {
+    plan = await planText(ctx, params.q, filters, params);
+    if (params.sort === 'relevance') {
+      const ranked = await searchRepo.rankedIds(ctx.readDb, filters, plan.text, {
+        cap: Math.max(CANDIDATE_CAP, offset + params.pageSize),
+        limit: params.pageSize,
+        offset,
+        fitHours: fit.hoursPerWeek,
+        preferLanguages,
+      });
+      ids = ranked.map((r) => r.id);
+    } else {
+      ids = await searchRepo.sortedIds(ctx.readDb, filters, plan.text, params.sort, {
+        limit: params.pageSize,
+        offset,
+        fitHours: fit.hoursPerWeek,
+      });
+    }
+  } else {
+    const order = params.sort === 'deadline' ? 'deadline' : fit.hoursPerWeek ? 'fit' : 'newest';
+    const [counted, sorted] = await Promise.all([
+      searchRepo.facetCounts(ctx.readDb, filters, null, VOCABULARY),
+      searchRepo.sortedIds(ctx.readDb, filters, null, order, {
+        limit: params.pageSize,
+        offset,
+        fitHours: fit.hoursPerWeek,
+      }),
+    ]);
+    const facets = toFacets(counted, params);
+    plan = null;
+    ids = sorted;
+    return finish(ctx, params, fit, ids, facets.total, facets.facets, null, options);
+  }
+  return finish(ctx, params, fit, ids, plan.total, plan.facets, plan, options);
+}
+
+async function finish(
+  ctx: ServiceContext,
+  params: SearchParams,
+  fit: ReturnType<typeof applyFit>,
+  ids: string[],
+  total: number,
+  facets: Facets,
+  plan: TextPlan | null,
+  options: SearchOptions,
+): Promise<SearchResult> {
+  const resources = await publishedByIds(ctx, ids);
+  const highlights =
+    plan && options.highlight !== false
+      ? await highlightsFor(ctx, plan.text, resources)
+      : new Map<string, string>();
+  return {
+    items: resources.map((r) => toJson(r, ctx.locale, plan ? (highlights.get(r.id) ?? null) : undefined)),
+    resources,
+    highlights,
+    total,
+    page: params.page,
+    pageSize: params.pageSize,
+    facets,
+    correctedQuery: plan?.corrected ?? null,
+    anyTerm: plan?.anyTerm ?? false,
+    fit: { languages: fit.languages, cost: fit.cost, hoursPerWeek: fit.hoursPerWeek },
+    params,
+  };
+}
+
+/** The summary's passage with the matches marked; else the description's; else nothing. */
+async function highlightsFor(
+  ctx: ServiceContext,
+  text: string,
+  resources: readonly Resource[],
+): Promise<Map<string, string>> {
+  const items: Array<{ key: string; config: string; body: string }> = [];
+  for (const r of resources) {
+    const summary = pickText(r.summary, ctx.locale);
+    if (summary)
+      items.push({ key: `s:${r.id}`, config: configFor(summary.language), body: summary.text });
+    if (r.description)
+      items.push({
+        key: `d:${r.id}`,
+        config: configFor(r.descriptionLanguage),
+        body: r.description.slice(0, 4000),
+      });
+  }
+  const lines = await searchRepo.headlines(ctx.readDb, text, items);
+  const out = new Map<string, string>();
+  for (const r of resources) {
+    const summary = lines.get(`s:${r.id}`);
+    const description = lines.get(`d:${r.id}`);
+    const chosen =
+      summary && hasMarks(summary) ? summary : description && hasMarks(description) ? description : null;
+    if (chosen) out.set(r.id, highlightHtml(chosen));
+  }
+  return out;
+}
+
+/** Ids for an export: every published match of the search, newest first, a batch at a time. */
+export async function sortedIdsForExport(
+  ctx: ServiceContext,
+  params: SearchParams,
+  limit: number,
+  offset: number,
+): Promise<string[]> {
+  const filters = await filterSpec(ctx, params);
+  return searchRepo.sortedIds(
+    ctx.readDb,
+    filters,
+    params.q ? prepareQuery(params.q) : null,
+    params.sort === 'deadline' ? 'deadline' : 'newest',
+    { limit, offset, fitHours: null },
+  );
+}
+
+/** Parses a query string the way the API does; bad input is a 400 naming each parameter. */
+export function searchParamsFrom(raw: Record<string, unknown> | URLSearchParams): SearchParams {
+  const record = raw instanceof URLSearchParams ? recordFromParams(raw) : raw;
+  const parsed = parseSearch(record);
+  if (!parsed.ok) {
+    const unknown = parsed.errors.filter((e) => e.message.startsWith('Unknown field'));
+    throw new AppError(
+      'bad_request',
+      unknown.length
+        ? `Unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown
+            .map((e) => e.path.split('/').pop())
+            .join(', ')}.`
+        : 'Some query parameters are not valid.',
+      parsed.errors,
+    );
+  }
+  return parsed.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// For other modules
+
+export interface ResourceSummary {
+  id: string;
+  slug: string;
+  path: string;
+  kind: string;
+  title: string;
+  summary: string;
+  url: string;
+  cost: string;
+  format: string;
+  languages: string[];
+  themes: string[];
+  countries: string[];
+  durationHours: number | null;
+  providers: string[];
+}
+
+export function summaryOf(resource: Resource, locale: string): ResourceSummary {
+  return {
+    id: resource.id,
+    slug: resource.slug,
+    path: resourcePath(resource.slug),
+    kind: resource.kind,
+    title: pickText(resource.title, locale)?.text ?? resource.slug,
+    summary: pickText(resource.summary, locale)?.text ?? '',
+    url: resource.url,
+    cost: resource.cost,
+    format: resource.format,
+    languages: resource.languages,
+    themes: resource.themes,
+    countries: resource.countries,
+    durationHours: resource.durationHours,
+    providers: resource.providers.map((p) => p.name),
+  };
+}
+
+/** Related resources: shared themes and similar titles. */
+export async function relatedResources(
+  ctx: ServiceContext,
+  resourceId: string,
+  limit = 5,
+): Promise<Resource[]> {
+  const related = await searchRepo.relatedIds(ctx.readDb, resourceId, limit);
+  return publishedByIds(
+    ctx,
+    related.map((r) => r.id),
+  );
+}
+
+/** Published resources changed since `since` that match a saved search (for digests). */
+export async function catalogueChangesSince(
+  ctx: ServiceContext,
+  params: URLSearchParams,
+  since: Date,
+  limit = 20,
+): Promise<Array<{ id: string; title: string; path: string; summary: string; updatedAt: Date }>> {
+  const parsed = searchParamsFrom(params);
+  const filters = await filterSpec(ctx, parsed);
+  const text = parsed.q ? prepareQuery(parsed.q) : null;
+  const ids = await searchRepo.changedSince(ctx.readDb, filters, text, since, limit);
+  const resources = await publishedByIds(ctx, ids);
+  return resources.map((r) => ({
+    id: r.id,
+    title: pickText(r.title, ctx.locale)?.text ?? r.slug,
+    path: resourcePath(r.slug),
+    summary: pickText(r.summary, ctx.locale)?.text ?? '',
+    updatedAt: r.updatedAt,
+  }));
+}
+
+/** Resources for people in a country: those naming it or its regions, in their languages. */
+export async function resourcesForCountry(
+  ctx: ServiceContext,
+  iso2: string,
+  languages: readonly string[] = [],
+  limit = 10,
+): Promise<ResourceSummary[]> {
+  const result = await searchResources(
+    ctx,
+    {
+      ...emptySearch(),
+      country: [iso2.toUpperCase()],
+      language: [...languages],
+      sort: 'newest',
+      pageSize: Math.min(limit, 100),
+    },
+    { highlight: false },
+  );
+  return result.resources.map((r) => summaryOf(r, ctx.locale));
+}
+
+/** Published resources an organisation provides (by its slug). */
+export async function resourcesByProvider(
+  ctx: ServiceContext,
+  organisationSlug: string,
+  limit = 50,
+): Promise<ResourceSummary[]> {
+  const organisation = await getOrganisationBySlug(ctx, organisationSlug);
+  const ids = await publishedIdsByOrganisation(ctx, organisation.id, limit);
+  const resources = await publishedByIds(ctx, ids);
+  return resources
+    .sort((a, b) => (b.publishedAt?.getTime() ?? 0) - (a.publishedAt?.getTime() ?? 0))
+    .map((r) => summaryOf(r, ctx.locale));
+}
+
+/**
+ * Resources that could answer a need: sharing its themes, in its languages (any when none),
+ * those naming its countries (or their regions) first, then global ones.
+ */
+export async function resourcesMatching(
+  ctx: ServiceContext,
+  query: { themes: readonly string[]; languages: readonly string[]; countries: readonly string[]; limit?: number },
+): Promise<ResourceSummary[]> {
+  const spec = await filterSpec(ctx, {
+    ...emptySearch(),
+    country: query.countries.map((c) => c.toUpperCase()),
+  });
+  const ids = await searchRepo.matchingIds(ctx.readDb, {
+    themes: themeMask(query.themes),
+    languages: [...query.languages],
+    countries: spec.country?.countries ?? [],
+    regions: spec.country?.regions ?? [],
+    limit: Math.min(query.limit ?? 10, 100),
+  });
+  const resources = await publishedByIds(ctx, ids);
+  return resources.map((r) => summaryOf(r, ctx.locale));
+}
