@@ -2,11 +2,12 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { serve } from './commands/serve.ts';
 import { migrate } from './commands/migrate.ts';
 import { seed } from './commands/seed.ts';
+import { exportResourcesCommand, importResources } from './commands/resources.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { isAppError } from '../platform/errors.ts';
 
 /** Every command; later domains add theirs here. Commands are thin: they call services. */
-const COMMANDS: Command[] = [serve, migrate, seed];
+const COMMANDS: Command[] = [serve, migrate, seed, importResources, exportResourcesCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

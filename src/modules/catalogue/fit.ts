@@ -29,35 +29,27 @@ export function isEmptyProfile(profile: FitProfile): boolean {
   return profile.languages.length === 0 && profile.budget === 'any' && !profile.hoursPerWeek;
 }
 
-/** Cookie value: "l=fr.en;b=free;h=3;a=1" (short, readable, no personal data). */
+/** Cookie value: "fr.en~free~3~1" (languages~budget~hours~active): short, cookie-safe, nothing personal. */
 export function encodeProfile(profile: FitProfile): string {
-  const parts = [
-    `l=${profile.languages.join('.')}`,
-    `b=${profile.budget}`,
-    `h=${profile.hoursPerWeek ?? ''}`,
-    `a=${profile.active ? 1 : 0}`,
-  ];
-  return parts.join(';');
+  return [
+    profile.languages.join('.'),
+    profile.budget,
+    profile.hoursPerWeek ?? '',
+    profile.active ? 1 : 0,
+  ].join('~');
 }
 
 export function decodeProfile(value: string | undefined | null): FitProfile | null {
   if (!value || value.length > 200) return null;
-  const fields = new Map(
-    value.split(';').map((part) => {
-      const at = part.indexOf('=');
-      return [part.slice(0, at), part.slice(at + 1)] as const;
-    }),
-  );
-  const languages = (fields.get('l') ?? '')
+  const [languageList = '', budget = '', hoursText = '', active = '1'] = value.split('~');
+  const languages = languageList
     .split('.')
     .filter((l) => /^[a-z]{2}$/.test(l))
     .slice(0, 10);
-  const budget = fields.get('b') as Budget;
-  if (!BUDGETS.includes(budget)) return null;
-  const hoursText = fields.get('h') ?? '';
+  if (!BUDGETS.includes(budget as Budget)) return null;
   const hours = hoursText === '' ? null : Number(hoursText);
   if (hours !== null && (!Number.isFinite(hours) || hours <= 0 || hours > 168)) return null;
-  return { languages, budget, hoursPerWeek: hours, active: fields.get('a') !== '0' };
+  return { languages, budget: budget as Budget, hoursPerWeek: hours, active: active !== '0' };
 }
 
 export interface AppliedFit {
