@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
+import { timingSafeEqual } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { AppError } from '../../platform/errors.ts';
 import { isAllowed } from '../accounts/index.ts';
@@ -222,8 +223,15 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     return sendPage(request, reply, { title: request.t('catalogue.import.title') }, <ImportPage />);
   });
 
-  app.post('/catalogue/import', page, async (request, reply) => {
+  // Multipart bodies are read in this plugin's preValidation hook, after the platform's CSRF
+  // check has run; so this route checks the form's token itself, once the fields are read.
+  app.post('/catalogue/import', { ...page, config: { page: true, csrf: false } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
+    const given = Buffer.from(typeof body._csrf === 'string' ? body._csrf : '');
+    const expected = Buffer.from(request.cookies.cc_csrf ? request.csrfToken() : '-');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new AppError('forbidden', 'This form has expired or was sent from another site. Reload the page and try again.');
+    }
     const file = body.file;
     const t = request.t;
     if (!Buffer.isBuffer(file) || file.length === 0) {

@@ -106,7 +106,9 @@ function fromCsvRow(row: Record<string, string>): Record<string, unknown> {
     }
     if ((READ_ONLY_FIELDS as readonly string[]).includes(column)) continue;
     if (value === '') continue;
-    out[column] = LIST_COLUMNS.has(column) ? value.split(';').map((v) => v.trim()) : value;
+    // Provider names may hold commas; codes may be separated by either.
+    const separator = column === 'providers' ? /;/ : /[;,]/;
+    out[column] = LIST_COLUMNS.has(column) ? value.split(separator).map((v) => v.trim()) : value;
   }
   out.title = title;
   out.summary = summary;
