@@ -174,7 +174,7 @@ export interface IndexEntry {
   texts: Array<{ config: string; text: string; weight: 'A' | 'B' | 'C' | 'D' }>;
 }
 
-function vectorOf(texts: IndexEntry['texts']) {
+export function vectorOf(texts: IndexEntry['texts']) {
   if (texts.length === 0) return sql`''::tsvector`;
   return sql.join(
     texts.map(

@@ -110,34 +110,92 @@ async function filterSpec(ctx: ServiceContext, params: SearchParams): Promise<Fi
   };
 }
 
-function toFacets(rows: searchRepo.FacetRow[], params: SearchParams): {
-  total: number;
-  facets: Facets;
-} {
+/** Facet rows → counts per value: masks split into their values, durations made cumulative. */
+function toFacets(
+  rows: searchRepo.FacetRow[],
+  params: SearchParams,
+): { total: number; facets: Facets } {
   let total = 0;
-  const facets: Facets = {};
-  for (const name of [...LIST_FILTERS, 'maxHours', 'enrolmentOpen']) facets[name] = [];
+  const counts = new Map<string, Map<string, number>>();
+  const add = (facet: string, value: string, n: number) => {
+    const map = counts.get(facet) ?? new Map<string, number>();
+    map.set(value, (map.get(value) ?? 0) + n);
+    counts.set(facet, map);
+  };
   for (const row of rows) {
-    if (row.facet === '') {
-      total = row.n;
-      continue;
-    }
-    const selected =
-      (LIST_FILTERS as readonly string[]).includes(row.facet) &&
-      params[row.facet as (typeof LIST_FILTERS)[number]].includes(row.value);
-    if (row.n > 0 || selected) facets[row.facet]?.push({ value: row.value, count: row.n });
+    if (row.facet === '') total = row.n;
+    else if (row.facet === 'theme' || row.facet === 'audience') {
+      const vocabulary = row.facet === 'theme' ? THEMES : AUDIENCES;
+      vocabulary.forEach((code, bit) => {
+        if (((row.mask ?? 0) & (1 << bit)) !== 0) add(row.facet, code, row.n);
+      });
+    } else if (row.facet === 'enrolmentOpen') {
+      if (row.value === 'true') add('enrolmentOpen', 'true', row.n);
+    } else if (row.facet === 'maxHours') {
+      // Each row counts durations in one bucket; "at most N hours" includes the smaller ones.
+      for (const hours of HOUR_BUCKETS)
+        if (row.value !== null && Number(row.value) <= hours) add('maxHours', String(hours), row.n);
+    } else if (row.facet === 'language' || row.facet === 'region' || row.facet === 'country') {
+      // Grouped by the whole list ("en,fr"): each value in it gets the count.
+      for (const value of (row.value ?? '').split(',')) {
+        if (!value || (row.facet === 'region' && !(REGIONS as readonly string[]).includes(value)))
+          continue;
+        add(row.facet, value, row.n);
+      }
+    } else if (row.value !== null) add(row.facet, row.value, row.n);
   }
-  // Open vocabularies by count; fixed ones keep their own order.
-  for (const name of ['language', 'country']) facets[name]!.sort((a, b) => b.count - a.count);
+  const order: Record<string, readonly string[]> = {
+    kind: KINDS,
+    theme: THEMES,
+    audience: AUDIENCES,
+    level: LEVELS,
+    format: FORMATS,
+    cost: COSTS,
+    region: REGIONS,
+    maxHours: HOUR_BUCKETS.map(String),
+    enrolmentOpen: ['true'],
+  };
+  const facets: Facets = {};
+  for (const name of [...LIST_FILTERS, 'maxHours', 'enrolmentOpen']) {
+    const found = counts.get(name) ?? new Map<string, number>();
+    const selected = (LIST_FILTERS as readonly string[]).includes(name)
+      ? params[name as (typeof LIST_FILTERS)[number]]
+      : [];
+    for (const value of selected) if (!found.has(value)) found.set(value, 0);
+    const values = order[name]
+      ? order[name].filter((v) => found.has(v))
+      : // Open vocabularies (languages, countries) by count.
+        [...found.keys()].sort((a, b) => found.get(b)! - found.get(a)! || a.localeCompare(b));
+    facets[name] = values.map((value) => ({ value, count: found.get(value)! }));
+  }
   return { total, facets };
 }
 
+const compiled = new Map<string, string>();
+
+/** A query's tsquery, parsed once per process (the parse depends only on the text). */
+async function compile(ctx: ServiceContext, text: string): Promise<string> {
+  let tsq = compiled.get(text);
+  if (tsq === undefined) {
+    tsq = await searchRepo.compileQuery(ctx.readDb, text);
+    if (compiled.size >= 2000) compiled.delete(compiled.keys().next().value!);
+    compiled.set(text, tsq);
+  }
+  return tsq;
+}
+
 interface TextPlan {
-  text: string;
+  /** The compiled tsquery ('' when the text has only stop words). */
+  tsq: string;
   total: number;
   facets: Facets;
   corrected: string | null;
   anyTerm: boolean;
+}
+
+async function counted(ctx: ServiceContext, filters: FilterSpec, tsq: string, params: SearchParams) {
+  if (!tsq) return toFacets([], params);
+  return toFacets(await searchRepo.facetCounts(ctx.readDb, filters, tsq, VOCABULARY), params);
 }
 
 /**
@@ -151,33 +209,33 @@ async function planText(
   params: SearchParams,
 ): Promise<TextPlan> {
   const prepared = prepareQuery(q);
-  const first = toFacets(
-    await searchRepo.facetCounts(ctx.readDb, filters, prepared, VOCABULARY),
-    params,
-  );
-  let best: TextPlan = { text: prepared, ...first, corrected: null, anyTerm: false };
+  const tsq = await compile(ctx, prepared);
+  let best: TextPlan = {
+    tsq,
+    ...(await counted(ctx, filters, tsq, params)),
+    corrected: null,
+    anyTerm: false,
+  };
   if (best.total >= LITTLE) return best;
 
   const candidates = [...new Set(words(q).filter((w) => w.length >= 4 && /^\p{L}+$/u.test(w)))];
   const fixes = await searchRepo.corrections(ctx.readDb, candidates, 0.35);
+  let text = prepared;
   if (fixes.size) {
     const corrected = replaceWords(q, fixes);
-    const text = prepareQuery(corrected);
-    const counted = toFacets(
-      await searchRepo.facetCounts(ctx.readDb, filters, text, VOCABULARY),
-      params,
-    );
-    if (counted.total > best.total) best = { text, ...counted, corrected, anyTerm: false };
+    text = prepareQuery(corrected);
+    const fixed = await compile(ctx, text);
+    const found = await counted(ctx, filters, fixed, params);
+    if (found.total > best.total) best = { tsq: fixed, ...found, corrected, anyTerm: false };
+    else text = prepared;
   }
   if (best.total >= LITTLE) return best;
 
-  const any = anyTermQuery(best.text);
+  const any = anyTermQuery(text);
   if (any.includes(' or ')) {
-    const counted = toFacets(
-      await searchRepo.facetCounts(ctx.readDb, filters, any, VOCABULARY),
-      params,
-    );
-    if (counted.total > best.total) best = { ...best, text: any, ...counted, anyTerm: true };
+    const loose = await compile(ctx, any);
+    const found = await counted(ctx, filters, loose, params);
+    if (found.total > best.total) best = { ...best, tsq: loose, ...found, anyTerm: true };
   }
   return best;
 }
@@ -204,8 +262,10 @@ export async function searchResources(
   let ids: string[];
   if (params.q) {
     plan = await planText(ctx, params.q, filters, params);
-    if (params.sort === 'relevance') {
-      const ranked = await searchRepo.rankedIds(ctx.readDb, filters, plan.text, {
+    if (!plan.tsq) {
+      ids = [];
+    } else if (params.sort === 'relevance') {
+      const ranked = await searchRepo.rankedIds(ctx.readDb, filters, plan.tsq, {
         cap: Math.max(CANDIDATE_CAP, offset + params.pageSize),
         limit: params.pageSize,
         offset,
@@ -214,7 +274,7 @@ export async function searchResources(
       });
       ids = ranked.map((r) => r.id);
     } else {
-      ids = await searchRepo.sortedIds(ctx.readDb, filters, plan.text, params.sort, {
+      ids = await searchRepo.sortedIds(ctx.readDb, filters, plan.tsq, params.sort, {
         limit: params.pageSize,
         offset,
         fitHours: fit.hoursPerWeek,
@@ -250,8 +310,8 @@ async function finish(
 ): Promise<SearchResult> {
   const resources = await publishedByIds(ctx, ids);
   const highlights =
-    plan && options.highlight !== false
-      ? await highlightsFor(ctx, plan.text, resources)
+    plan?.tsq && options.highlight !== false
+      ? await highlightsFor(ctx, plan.tsq, resources)
       : new Map<string, string>();
   return {
     items: resources.map((r) => toJson(r, ctx.locale, plan ? (highlights.get(r.id) ?? null) : undefined)),
@@ -271,7 +331,7 @@ async function finish(
 /** The summary's passage with the matches marked; else the description's; else nothing. */
 async function highlightsFor(
   ctx: ServiceContext,
-  text: string,
+  tsq: string,
   resources: readonly Resource[],
 ): Promise<Map<string, string>> {
   const items: Array<{ key: string; config: string; body: string }> = [];
@@ -286,7 +346,7 @@ async function highlightsFor(
         body: r.description.slice(0, 4000),
       });
   }
-  const lines = await searchRepo.headlines(ctx.readDb, text, items);
+  const lines = await searchRepo.headlines(ctx.readDb, tsq, items);
   const out = new Map<string, string>();
   for (const r of resources) {
     const summary = lines.get(`s:${r.id}`);
@@ -306,10 +366,12 @@ export async function sortedIdsForExport(
   offset: number,
 ): Promise<string[]> {
   const filters = await filterSpec(ctx, params);
+  const tsq = params.q ? await compile(ctx, prepareQuery(params.q)) : null;
+  if (tsq === '') return [];
   return searchRepo.sortedIds(
     ctx.readDb,
     filters,
-    params.q ? prepareQuery(params.q) : null,
+    tsq,
     params.sort === 'deadline' ? 'deadline' : 'newest',
     { limit, offset, fitHours: null },
   );
@@ -395,8 +457,9 @@ export async function catalogueChangesSince(
 ): Promise<Array<{ id: string; title: string; path: string; summary: string; updatedAt: Date }>> {
   const parsed = searchParamsFrom(params);
   const filters = await filterSpec(ctx, parsed);
-  const text = parsed.q ? prepareQuery(parsed.q) : null;
-  const ids = await searchRepo.changedSince(ctx.readDb, filters, text, since, limit);
+  const tsq = parsed.q ? await compile(ctx, prepareQuery(parsed.q)) : null;
+  if (tsq === '') return [];
+  const ids = await searchRepo.changedSince(ctx.readDb, filters, tsq, since, limit);
   const resources = await publishedByIds(ctx, ids);
   return resources.map((r) => ({
     id: r.id,
