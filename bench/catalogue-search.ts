@@ -162,7 +162,13 @@ async function measure(kind: 'pglite' | 'postgres', url: string | undefined, row
       'Ranking (capped candidates):',
       await explain(
         env.deps.readDb,
-        rankStatement(filters, text, { cap: 400, limit: 20, offset: 0, fitHours: null, preferLanguages: ['en'] }),
+        rankStatement(filters, text, {
+          cap: 400,
+          limit: 20,
+          offset: 0,
+          fitHours: null,
+          preferLanguages: ['en'],
+        }),
       ),
     ].join('\n');
     return {

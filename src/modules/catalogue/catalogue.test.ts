@@ -292,3 +292,18 @@ describe('file formats', () => {
     expect(sniffFormat('kind,url\n')).toBe('csv');
   });
 });
+
+describe('synonyms of the field', () => {
+  it('runs a query with each equivalent phrase in place of the one typed', async () => {
+    const { expandSynonyms } = await import('./synonyms.ts');
+    expect(expandSynonyms('Incident response training')).toEqual([
+      'Incident response training',
+      'incident handling training',
+      'csirt training',
+      'cert training',
+    ]);
+    expect(expandSynonyms('OEWG')).toEqual(['OEWG', 'open ended working group']);
+    // Whole words only: "certificate" is not "cert".
+    expect(expandSynonyms('certificate courses')).toEqual(['certificate courses']);
+  });
+});

@@ -247,8 +247,9 @@ function languageBoost(languages: string[]) {
 }
 
 function score(tsq: string, options: RankOptions) {
-  return sql`(ts_rank_cd(${WEIGHTS}, i.search_vector, ${tsq}::tsquery, 1)
-      + 0.5 * ts_rank(i.title_vector, ${tsq}::tsquery, 1))
+  const text = sql`(ts_rank_cd(${WEIGHTS}, i.search_vector, ${tsq}::tsquery, 1)
+      + 0.5 * ts_rank(i.title_vector, ${tsq}::tsquery, 1))`;
+  return sql`${text}
     * ${fitBoost(options.fitHours)} * ${languageBoost(options.preferLanguages)}`;
 }
 

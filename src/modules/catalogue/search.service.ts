@@ -31,6 +31,7 @@ import {
   type SearchParams,
 } from './search-params.ts';
 import { applyFit, type FitProfile } from './fit.ts';
+import { expandSynonyms } from './synonyms.ts';
 import {
   anyTermQuery,
   configFor,
@@ -173,8 +174,8 @@ function toFacets(
 
 const compiled = new Map<string, string>();
 
-/** A query's tsquery, parsed once per process (the parse depends only on the text). */
-async function compile(ctx: ServiceContext, text: string): Promise<string> {
+/** A text's tsquery, parsed once per process (the parse depends only on the text). */
+async function compileText(ctx: ServiceContext, text: string): Promise<string> {
   let tsq = compiled.get(text);
   if (tsq === undefined) {
     tsq = await searchRepo.compileQuery(ctx.readDb, text);
@@ -182,6 +183,18 @@ async function compile(ctx: ServiceContext, text: string): Promise<string> {
     compiled.set(text, tsq);
   }
   return tsq;
+}
+
+/** A query's tsquery with the field's synonyms: the query and its variants, OR-ed. */
+async function compile(ctx: ServiceContext, text: string): Promise<string> {
+  const variants = expandSynonyms(text);
+  if (variants.length === 1) return compileText(ctx, text);
+  const parts = [
+    ...new Set(
+      (await Promise.all(variants.map((v) => compileText(ctx, prepareQuery(v))))).filter(Boolean),
+    ),
+  ];
+  return parts.length <= 1 ? (parts[0] ?? '') : parts.map((p) => `( ${p} )`).join(' | ');
 }
 
 interface TextPlan {
@@ -233,7 +246,7 @@ async function planText(
 
   const any = anyTermQuery(text);
   if (any.includes(' or ')) {
-    const loose = await compile(ctx, any);
+    const loose = await compileText(ctx, any);
     const found = await counted(ctx, filters, loose, params);
     if (found.total > best.total) best = { ...best, tsq: loose, ...found, anyTerm: true };
   }
