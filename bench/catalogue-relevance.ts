@@ -13,7 +13,11 @@ export async function run(): Promise<string> {
   const kinds: Array<['pglite' | 'postgres', string | undefined]> = [['pglite', undefined]];
   const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (url) kinds.push(['postgres', url]);
-  const results: Array<{ kind: string; mean: number; scores: Awaited<ReturnType<typeof evaluate>>['scores'] }> = [];
+  const results: Array<{
+    kind: string;
+    mean: number;
+    scores: Awaited<ReturnType<typeof evaluate>>['scores'];
+  }> = [];
   for (const [kind, connection] of kinds) {
     const env = await openBenchEnv(kind, connection);
     try {
@@ -33,7 +37,8 @@ export async function run(): Promise<string> {
     '| database | mean nDCG@10 | queries ≥ 0.8 |',
     '| --- | --- | --- |',
     ...results.map(
-      (r) => `| ${r.kind} | ${r.mean.toFixed(3)} | ${r.scores.filter((s) => s.ndcg >= 0.8).length} of ${r.scores.length} |`,
+      (r) =>
+        `| ${r.kind} | ${r.mean.toFixed(3)} | ${r.scores.filter((s) => s.ndcg >= 0.8).length} of ${r.scores.length} |`,
     ),
     '',
     'Weakest queries (first database):',

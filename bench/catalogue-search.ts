@@ -23,7 +23,15 @@ import {
 } from '../src/modules/catalogue/search.repository.ts';
 import { audienceMask, themeMask } from '../src/modules/catalogue/indexing.ts';
 import { prepareQuery, ALL_CONFIGS } from '../src/modules/catalogue/text.ts';
-import { AUDIENCES, COSTS, FORMATS, KINDS, LEVELS, REGIONS, THEMES } from '../src/modules/catalogue/resources.ts';
+import {
+  AUDIENCES,
+  COSTS,
+  FORMATS,
+  KINDS,
+  LEVELS,
+  REGIONS,
+  THEMES,
+} from '../src/modules/catalogue/resources.ts';
 import { HOUR_BUCKETS } from '../src/modules/catalogue/search.service.ts';
 
 /** Text query plus two filters, as practitioners search. */
@@ -120,7 +128,12 @@ async function naive(env: BenchEnv, params: ReturnType<typeof searchParamsFrom>)
   await sql`SELECT count(*) FROM resource_index i WHERE ${where}`.execute(db);
 }
 
-async function measure(kind: 'pglite' | 'postgres', url: string | undefined, rows: Generated[], runs: number) {
+async function measure(
+  kind: 'pglite' | 'postgres',
+  url: string | undefined,
+  rows: Generated[],
+  runs: number,
+) {
   const env = await openBenchEnv(kind, url);
   try {
     const started = performance.now();
@@ -210,7 +223,17 @@ function miniSearch(rows: Generated[], runs: number) {
   const started = performance.now();
   const index = new MiniSearch<Doc>({
     fields: ['title', 'summary', 'description', 'providers'],
-    storeFields: ['kind', 'level', 'format', 'cost', 'themes', 'audiences', 'languages', 'regions', 'durationHours'],
+    storeFields: [
+      'kind',
+      'level',
+      'format',
+      'cost',
+      'themes',
+      'audiences',
+      'languages',
+      'regions',
+      'durationHours',
+    ],
     searchOptions: { boost: { title: 3, summary: 1.5 }, combineWith: 'AND', prefix: false },
   });
   index.addAll(
@@ -239,7 +262,9 @@ function miniSearch(rows: Generated[], runs: number) {
     const tests: Array<[string, (d: Record<string, unknown>) => boolean]> = [];
     const anyOf = (field: string, values: string[]) => (d: Record<string, unknown>) => {
       const v = d[field];
-      return Array.isArray(v) ? v.some((x) => values.includes(x as string)) : values.includes(v as string);
+      return Array.isArray(v)
+        ? v.some((x) => values.includes(x as string))
+        : values.includes(v as string);
     };
     if (p.kind.length) tests.push(['kind', anyOf('kind', p.kind)]);
     if (p.cost.length) tests.push(['cost', anyOf('cost', p.cost)]);
@@ -250,7 +275,10 @@ function miniSearch(rows: Generated[], runs: number) {
     if (p.language.length) tests.push(['language', anyOf('languages', p.language)]);
     if (p.region.length) tests.push(['region', anyOf('regions', p.region)]);
     if (p.maxHours !== null)
-      tests.push(['maxHours', (d) => d.durationHours !== null && (d.durationHours as number) <= p.maxHours!]);
+      tests.push([
+        'maxHours',
+        (d) => d.durationHours !== null && (d.durationHours as number) <= p.maxHours!,
+      ]);
     const results = index.search(p.q!);
     const facets = new Map<string, number>();
     const hits: typeof results = [];

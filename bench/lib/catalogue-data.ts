@@ -79,7 +79,9 @@ export function generate(count: number, seed = 42): Generated[] {
       descriptionLanguage: Object.keys(a.title)[0] ?? 'en',
       url: `https://example.org/generated/${i}`,
       providers: pick(items).providers,
-      themes: [...new Set([pick(items).themes[0]!, ...(rand() < 0.6 ? [pick(items).themes[0]!] : [])])],
+      themes: [
+        ...new Set([pick(items).themes[0]!, ...(rand() < 0.6 ? [pick(items).themes[0]!] : [])]),
+      ],
       audiences: pick(items).audiences,
       level: pick(items).level,
       format: source.format,
@@ -107,7 +109,11 @@ export function generate(count: number, seed = 42): Generated[] {
 }
 
 /** Loads generated resources (published) into the content table and the search index. */
-export async function load(ctx: ServiceContext, rows: readonly Generated[], batch = 250): Promise<void> {
+export async function load(
+  ctx: ServiceContext,
+  rows: readonly Generated[],
+  batch = 250,
+): Promise<void> {
   const db: Db = ctx.db;
   const regions = new Map((await countries(ctx)).map((c) => [c.iso2, c]));
   const publishedBase = Date.UTC(2024, 0, 1);
@@ -159,12 +165,20 @@ export async function load(ctx: ServiceContext, rows: readonly Generated[], batc
       .insertInto('resource_providers')
       .values(
         slice.flatMap(({ id, input }) =>
-          input.providers.map((name, position) => ({ resource_id: id, position, name, organisation_id: null })),
+          input.providers.map((name, position) => ({
+            resource_id: id,
+            position,
+            name,
+            organisation_id: null,
+          })),
         ),
       )
       .execute();
     const entries = slice.map(({ id, input }, i) =>
-      indexEntry(id, input, input.providers, regions, { publishedAt: times[i]!, updatedAt: times[i]! }),
+      indexEntry(id, input, input.providers, regions, {
+        publishedAt: times[i]!,
+        updatedAt: times[i]!,
+      }),
     );
     await sql`
       INSERT INTO resource_index (resource_id, kind, level, format, cost, themes, audiences,

@@ -37,7 +37,9 @@ export interface QueryScore {
   top: string[];
 }
 
-export async function evaluate(ctx: ServiceContext): Promise<{ mean: number; scores: QueryScore[] }> {
+export async function evaluate(
+  ctx: ServiceContext,
+): Promise<{ mean: number; scores: QueryScore[] }> {
   const scores: QueryScore[] = [];
   for (const j of judgements()) {
     const params = searchParamsFrom({

@@ -9,8 +9,4 @@ import type { OrganisationsTables } from '../modules/organisations/organisations
 import type { CatalogueTables } from '../modules/catalogue/catalogue.table.ts';
 
 export interface Database
-  extends PlatformTables,
-    ReferenceTables,
-    AccountsTables,
-    OrganisationsTables,
-    CatalogueTables {}
+  extends PlatformTables, ReferenceTables, AccountsTables, OrganisationsTables, CatalogueTables {}

@@ -47,7 +47,9 @@ describe('catalogue in Chromium', () => {
       const url = new URL(page.url());
       expect(url.searchParams.getAll('cost')).toEqual(['free']);
       expect(url.searchParams.get('maxHours')).toBe('10');
-      await expect(page.locator('#results-heading').textContent()).resolves.toMatch(/\d+ resources? found/);
+      await expect(page.locator('#results-heading').textContent()).resolves.toMatch(
+        /\d+ resources? found/,
+      );
       const titles = await page.locator('ol.results h3 a').allTextContents();
       expect(titles).toContain('Cyber operations and IHL: self-paced module');
       expect(await page.locator('ol.results mark').count()).toBeGreaterThan(0);
@@ -61,7 +63,9 @@ describe('catalogue in Chromium', () => {
         page.waitForURL(/\/resources\/icrc-cyberoperations-dih-module-autoformation$/),
         page.click('text=Cyber operations and IHL: self-paced module'),
       ]);
-      expect(await page.locator('h1').textContent()).toBe('Cyber operations and IHL: self-paced module');
+      expect(await page.locator('h1').textContent()).toBe(
+        'Cyber operations and IHL: self-paced module',
+      );
       expect(await page.locator('script[type="application/ld+json"]').count()).toBe(1);
       if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, `catalogue-resource-${javaScriptEnabled ? 'js' : 'nojs'}`);

@@ -131,7 +131,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX resource_index_search ON resource_index USING gin (search_vector)`.execute(
     db,
   );
-  await sql`CREATE INDEX resource_index_title ON resource_index USING gin (title_vector)`.execute(db);
+  await sql`CREATE INDEX resource_index_title ON resource_index USING gin (title_vector)`.execute(
+    db,
+  );
   await sql`CREATE INDEX resource_index_languages ON resource_index USING gin (languages)`.execute(
     db,
   );

@@ -32,7 +32,11 @@ export function CostText(props: { resource: Pick<Resource, 'cost' | 'price' | 'c
   const { cost, price, currency } = props.resource;
   const label = term('cost', cost);
   if (price === null || !currency || cost === 'free' || cost === 'funded') return <>{label}</>;
-  const amount = view.formatNumber(price, { style: 'currency', currency, maximumFractionDigits: 0 });
+  const amount = view.formatNumber(price, {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: 0,
+  });
   return <>{view.t('catalogue.costWithPrice', { cost: label, amount })}</>;
 }
 

@@ -18,7 +18,12 @@ import {
 } from '../../web/components/form.tsx';
 import { countryName } from '../reference/index.ts';
 import { ResourceList, useLanguageName, useTerm } from './catalogue.components.tsx';
-import { HOUR_BUCKETS, searchParamsFrom, searchResources, type SearchResult } from './search.service.ts';
+import {
+  HOUR_BUCKETS,
+  searchParamsFrom,
+  searchResources,
+  type SearchResult,
+} from './search.service.ts';
 import {
   emptySearch,
   isFiltered,
@@ -111,8 +116,7 @@ function FitNotice(props: { result: SearchResult | null; profile: FitProfile | n
     );
   }
   const parts: string[] = [];
-  if (props.result?.fit.languages)
-    parts.push(profile.languages.map(language).join(', '));
+  if (props.result?.fit.languages) parts.push(profile.languages.map(language).join(', '));
   if (props.result?.fit.cost) parts.push(t(`catalogue.fit.budget.${profile.budget}`));
   if (profile.hoursPerWeek)
     parts.push(t('catalogue.fit.hoursRanked', { hours: profile.hoursPerWeek }));
@@ -235,7 +239,9 @@ function SearchPage(props: {
           <section aria-labelledby="results-heading">
             <div class="results-bar">
               <h2 id="results-heading">
-                {result ? t('catalogue.resultCount', { count: result.total }) : t('catalogue.noSearch')}
+                {result
+                  ? t('catalogue.resultCount', { count: result.total })
+                  : t('catalogue.noSearch')}
               </h2>
               <label for="catalogue-sort">{t('catalogue.sortBy')}</label>{' '}
               <select id="catalogue-sort" name="sort">
@@ -250,18 +256,20 @@ function SearchPage(props: {
               </button>
             </div>
             {result?.correctedQuery ? (
-              <p class="notice">
-                {t('catalogue.corrected', { query: result.correctedQuery })}
-              </p>
+              <p class="notice">{t('catalogue.corrected', { query: result.correctedQuery })}</p>
             ) : null}
             {result?.anyTerm ? <p class="notice">{t('catalogue.anyTerm')}</p> : null}
             {result && result.total === 0 ? (
               <p>
                 {t('catalogue.nothingFound')}{' '}
-                {isFiltered(params) ? <a href={view.href('/catalogue')}>{t('catalogue.clear')}</a> : null}
+                {isFiltered(params) ? (
+                  <a href={view.href('/catalogue')}>{t('catalogue.clear')}</a>
+                ) : null}
               </p>
             ) : null}
-            {result ? <ResourceList resources={result.resources} highlights={result.highlights} /> : null}
+            {result ? (
+              <ResourceList resources={result.resources} highlights={result.highlights} />
+            ) : null}
             {result ? (
               <Pagination page={result.page} pageSize={result.pageSize} total={result.total} />
             ) : null}
@@ -344,7 +352,9 @@ function ProfilePage(props: {
 
 /** Adds a <link> to the page's head (rendered before the layout, so the layout lists it). */
 function HeadLink(props: { rel: string; type: string; title: string; href: string }): null {
-  useView().head.push(<link rel={props.rel} type={props.type} title={props.title} href={props.href} />);
+  useView().head.push(
+    <link rel={props.rel} type={props.type} title={props.title} href={props.href} />,
+  );
   return null;
 }
 
@@ -355,42 +365,51 @@ function safeBack(value: unknown): string {
 }
 
 export async function cataloguePages(app: FastifyInstance): Promise<void> {
-  app.get('/catalogue', { config: { page: true }, schema: { hide: true } }, async (request, reply) => {
-    const t = request.t;
-    const profile = await fitProfileFor(request.ctx, request.cookies[FIT_COOKIE]);
-    let params: SearchParams;
-    try {
-      params = searchParamsFrom(request.query as Record<string, unknown>);
-    } catch (error) {
-      if (!isAppError(error) || error.code !== 'bad_request') throw error;
+  app.get(
+    '/catalogue',
+    { config: { page: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const t = request.t;
+      const profile = await fitProfileFor(request.ctx, request.cookies[FIT_COOKIE]);
+      let params: SearchParams;
+      try {
+        params = searchParamsFrom(request.query as Record<string, unknown>);
+      } catch (error) {
+        if (!isAppError(error) || error.code !== 'bad_request') throw error;
+        return sendPage(
+          request,
+          reply,
+          { title: t('catalogue.title'), status: 400 },
+          <SearchPage
+            params={emptySearch()}
+            result={null}
+            errors={error.errors.map((e) => ({
+              path: `/${e.path.split('/').pop()}`,
+              message: `${e.path.split('/').pop()}: ${e.message}`,
+            }))}
+            profile={profile}
+          />,
+        );
+      }
+      const result = await searchResources(request.ctx, params, { profile });
+      const title = params.q ? t('catalogue.titleFor', { query: params.q }) : t('catalogue.title');
+      const query = toQueryString(params, { page: 1 });
       return sendPage(
         request,
         reply,
-        { title: t('catalogue.title'), status: 400 },
-        <SearchPage params={emptySearch()} result={null} errors={error.errors.map((e) => ({
-          path: `/${e.path.split('/').pop()}`,
-          message: `${e.path.split('/').pop()}: ${e.message}`,
-        }))} profile={profile} />,
+        { title, description: t('catalogue.intro'), canonical: '/catalogue' },
+        <>
+          <HeadLink
+            rel="alternate"
+            type="application/atom+xml"
+            title={t('catalogue.feed')}
+            href={`/catalogue.atom${query ? `?${query}` : ''}`}
+          />
+          <SearchPage params={params} result={result} errors={[]} profile={profile} />
+        </>,
       );
-    }
-    const result = await searchResources(request.ctx, params, { profile });
-    const title = params.q ? t('catalogue.titleFor', { query: params.q }) : t('catalogue.title');
-    const query = toQueryString(params, { page: 1 });
-    return sendPage(
-      request,
-      reply,
-      { title, description: t('catalogue.intro'), canonical: '/catalogue' },
-      <>
-        <HeadLink
-          rel="alternate"
-          type="application/atom+xml"
-          title={t('catalogue.feed')}
-          href={`/catalogue.atom${query ? `?${query}` : ''}`}
-        />
-        <SearchPage params={params} result={result} errors={[]} profile={profile} />
-      </>,
-    );
-  });
+    },
+  );
 
   app.get('/catalogue.atom', { schema: { hide: true } }, async (request, reply) => {
     const params = searchParamsFrom(request.query as Record<string, unknown>);
@@ -398,7 +417,12 @@ export async function cataloguePages(app: FastifyInstance): Promise<void> {
     const base = request.server.deps.config.baseUrl;
     const result = await searchResources(
       request.ctx,
-      { ...params, sort: params.sort === 'deadline' ? 'deadline' : 'newest', page: 1, pageSize: 50 },
+      {
+        ...params,
+        sort: params.sort === 'deadline' ? 'deadline' : 'newest',
+        page: 1,
+        pageSize: 50,
+      },
       { highlight: false },
     );
     const query = toQueryString(params);
@@ -461,7 +485,10 @@ export async function cataloguePages(app: FastifyInstance): Promise<void> {
           hoursPerWeek: body.hoursPerWeek,
         });
         setFitCookie(request, reply, await saveFitProfile(request.ctx, profile));
-        return reply.redirect(request.localeInPath ? `/${request.locale}/catalogue` : '/catalogue', 303);
+        return reply.redirect(
+          request.localeInPath ? `/${request.locale}/catalogue` : '/catalogue',
+          303,
+        );
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'validation') throw error;
         return sendPage(

@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { checkResourceInput, diffSnapshots, isStale, snapshotOf, type ResourceInput } from './resources.ts';
+import {
+  checkResourceInput,
+  diffSnapshots,
+  isStale,
+  snapshotOf,
+  type ResourceInput,
+} from './resources.ts';
 import { availableActions, mayAct, mayEdit } from './workflow.ts';
 import { parseSearch, recordFromParams, toQueryString } from './search-params.ts';
 import { applyFit, decodeProfile, encodeProfile, weeklyHours } from './fit.ts';
-import { anyTermQuery, cjkBigrams, highlightHtml, MARK_END, MARK_START, replaceWords, vocabulary } from './text.ts';
+import {
+  anyTermQuery,
+  cjkBigrams,
+  highlightHtml,
+  MARK_END,
+  MARK_START,
+  replaceWords,
+  vocabulary,
+} from './text.ts';
 import { maskOf, regionCodes } from './indexing.ts';
 import { csvHeader, csvRows, exportRecord, parseFile, sniffFormat } from './transfer.ts';
 import { toResource } from './resources.present.ts';
@@ -123,7 +137,9 @@ describe('search parameters', () => {
   it('accepts comma-separated and repeated values', () => {
     const parsed = parseSearch(
       recordFromParams(
-        new URLSearchParams('q=law&cost=free,scholarships&cost=funded&language=FR&maxHours=10&enrolmentOpen=true'),
+        new URLSearchParams(
+          'q=law&cost=free,scholarships&cost=funded&language=FR&maxHours=10&enrolmentOpen=true',
+        ),
       ),
     );
     expect(parsed.ok).toBe(true);
@@ -138,7 +154,13 @@ describe('search parameters', () => {
   });
 
   it('refuses unknown parameters and values', () => {
-    const parsed = parseSearch({ q: 'x', colour: 'red', theme: 'astrology', sort: 'random', pageSize: '500' });
+    const parsed = parseSearch({
+      q: 'x',
+      colour: 'red',
+      theme: 'astrology',
+      sort: 'random',
+      pageSize: '500',
+    });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.errors.map((e) => e.path)).toEqual([
@@ -155,7 +177,12 @@ describe('fits me', () => {
   if (!base.ok) throw new Error('fixture');
 
   it('round-trips through its cookie and rejects tampered values', () => {
-    const profile = { languages: ['fr', 'en'], budget: 'scholarships' as const, hoursPerWeek: 3, active: true };
+    const profile = {
+      languages: ['fr', 'en'],
+      budget: 'scholarships' as const,
+      hoursPerWeek: 3,
+      active: true,
+    };
     expect(decodeProfile(encodeProfile(profile))).toEqual(profile);
     expect(decodeProfile('fr~millions~3~1')).toBeNull();
     expect(decodeProfile('fr~free~-1~1')).toBeNull();
@@ -196,7 +223,9 @@ describe('text analysis', () => {
   });
 
   it('builds any-term queries and replaces misspelt words', () => {
-    expect(anyTermQuery('"incident response" -spam or cert')).toBe('incident or response or spam or cert');
+    expect(anyTermQuery('"incident response" -spam or cert')).toBe(
+      'incident or response or spam or cert',
+    );
     expect(replaceWords('Cybercrme training', new Map([['cybercrme', 'cybercrime']]))).toBe(
       'cybercrime training',
     );
@@ -205,10 +234,18 @@ describe('text analysis', () => {
 
   it('encodes vocabularies as bit masks and countries as regions', () => {
     expect(maskOf(['b', 'd'], ['a', 'b', 'c', 'd'])).toBe(0b1010);
-    const regions = new Map([['GH', { region: 'africa', subRegion: 'sub-saharan-africa', intermediateRegion: 'western-africa' }]]);
-    expect(regionCodes({ regions: ['asia'], countries: ['GH'] }, regions).sort()).toEqual(
-      ['africa', 'asia', 'sub-saharan-africa', 'western-africa'],
-    );
+    const regions = new Map([
+      [
+        'GH',
+        { region: 'africa', subRegion: 'sub-saharan-africa', intermediateRegion: 'western-africa' },
+      ],
+    ]);
+    expect(regionCodes({ regions: ['asia'], countries: ['GH'] }, regions).sort()).toEqual([
+      'africa',
+      'asia',
+      'sub-saharan-africa',
+      'western-africa',
+    ]);
   });
 });
 
@@ -272,7 +309,13 @@ describe('file formats', () => {
     const parsed = parseFile(text, 'csv');
     expect(parsed.errors).toEqual([]);
     const again = checkResourceInput(parsed.records[0], ctx);
-    expect(again.ok && diffSnapshots(snapshotOf(again.value), snapshotOf({ ...input, externalId: 'x-1', verifiedAt: '2026-01-01' }))).toEqual([]);
+    expect(
+      again.ok &&
+        diffSnapshots(
+          snapshotOf(again.value),
+          snapshotOf({ ...input, externalId: 'x-1', verifiedAt: '2026-01-01' }),
+        ),
+    ).toEqual([]);
   });
 
   it('writes JSON and NDJSON that read back', () => {

@@ -34,7 +34,12 @@ export {
   needsAttention,
   countPublished,
 } from './resources.service.ts';
-export { importFile, importResources, exportResources, type ImportReport } from './transfer.service.ts';
+export {
+  importFile,
+  importResources,
+  exportResources,
+  type ImportReport,
+} from './transfer.service.ts';
 export { formatOf, type FileFormat } from './transfer.ts';
 export { runLinkCheck, type LinkCheckOptions, type LinkCheckReport } from './links.service.ts';
 export { resourcePath } from './resources.present.ts';

@@ -27,9 +27,11 @@ export function audienceMask(codes: readonly string[]): number {
 }
 
 function label(taxonomy: 'theme' | 'audience' | 'resourceKind', code: string): string {
-  return (TAXONOMIES[taxonomy] as ReadonlyArray<{ code: string; label: string }>).find(
-    (t) => t.code === code,
-  )?.label ?? code;
+  return (
+    (TAXONOMIES[taxonomy] as ReadonlyArray<{ code: string; label: string }>).find(
+      (t) => t.code === code,
+    )?.label ?? code
+  );
 }
 
 export interface CountryRegions {

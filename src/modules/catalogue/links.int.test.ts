@@ -3,7 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestEnv, type TestEnv } from '../../../test/helpers/app.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
-import { catalogueModule, getResourceBySlug, importResources, needsAttention, runLinkCheck } from './index.ts';
+import {
+  catalogueModule,
+  getResourceBySlug,
+  importResources,
+  needsAttention,
+  runLinkCheck,
+} from './index.ts';
 
 /** A local web server standing in for providers' sites: these machines reach no outside site. */
 function providerSite(): Promise<{ server: Server; base: string; hits: string[] }> {

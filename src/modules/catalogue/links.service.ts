@@ -152,7 +152,11 @@ export async function runLinkCheck(
               entityType: 'resource',
               entityId: link.id,
               before: { linkStatus: link.link_status },
-              after: { linkStatus: result.status, httpStatus: result.httpStatus, error: result.error },
+              after: {
+                linkStatus: result.status,
+                httpStatus: result.httpStatus,
+                error: result.error,
+              },
             });
           }
         });

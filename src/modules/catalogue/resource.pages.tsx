@@ -148,7 +148,10 @@ function Facts(props: { resource: Resource }): VNode {
   rows.push([t('catalogue.field.cost'), <CostText resource={r} />]);
   rows.push([t('catalogue.field.format'), term('format', r.format)]);
   if (r.durationHours !== null)
-    rows.push([t('catalogue.field.durationHours'), t('catalogue.hours', { count: r.durationHours })]);
+    rows.push([
+      t('catalogue.field.durationHours'),
+      t('catalogue.hours', { count: r.durationHours }),
+    ]);
   rows.push([t('catalogue.field.languages'), r.languages.map(language).join(', ')]);
   if (r.level) rows.push([t('catalogue.field.level'), term('level', r.level)]);
   rows.push([t('catalogue.field.registration'), term('registration', r.registration)]);
@@ -158,7 +161,10 @@ function Facts(props: { resource: Resource }): VNode {
       [view.formatDate(r.startsOn), view.formatDate(r.endsOn)].filter(Boolean).join(' – '),
     ]);
   if (r.enrolBy) rows.push([t('catalogue.field.enrolBy'), view.formatDate(r.enrolBy)]);
-  rows.push([t('catalogue.field.certificate'), t(r.certificate ? 'catalogue.yes' : 'catalogue.no')]);
+  rows.push([
+    t('catalogue.field.certificate'),
+    t(r.certificate ? 'catalogue.yes' : 'catalogue.no'),
+  ]);
   if (r.eligibility) rows.push([t('catalogue.field.eligibility'), r.eligibility]);
   if (r.accessibility) rows.push([t('catalogue.field.accessibility'), r.accessibility]);
   const where = [
@@ -262,9 +268,7 @@ function DetailPage(props: {
   const stale = isStale(r.verifiedAt, new Date());
   return (
     <article class="resource">
-      {r.status === 'published' ? (
-        <JsonLd data={jsonLdOf(r, view.baseUrl, view.locale)} />
-      ) : null}
+      {r.status === 'published' ? <JsonLd data={jsonLdOf(r, view.baseUrl, view.locale)} /> : null}
       <p class="kicker">
         <span class="tag">{term('resourceKind', r.kind)}</span>{' '}
         {r.status !== 'published' ? <StatusTag status={r.status} /> : null}
@@ -579,9 +583,27 @@ function ResourceForm(props: {
         value={text(v.countries)}
         errors={props.errors}
       />
-      <TextField name="startsOn" label={t('catalogue.field.startsOn')} type="date" value={text(v.startsOn)} errors={props.errors} />
-      <TextField name="endsOn" label={t('catalogue.field.endsOn')} type="date" value={text(v.endsOn)} errors={props.errors} />
-      <TextField name="enrolBy" label={t('catalogue.field.enrolBy')} type="date" value={text(v.enrolBy)} errors={props.errors} />
+      <TextField
+        name="startsOn"
+        label={t('catalogue.field.startsOn')}
+        type="date"
+        value={text(v.startsOn)}
+        errors={props.errors}
+      />
+      <TextField
+        name="endsOn"
+        label={t('catalogue.field.endsOn')}
+        type="date"
+        value={text(v.endsOn)}
+        errors={props.errors}
+      />
+      <TextField
+        name="enrolBy"
+        label={t('catalogue.field.enrolBy')}
+        type="date"
+        value={text(v.enrolBy)}
+        errors={props.errors}
+      />
       <CheckboxGroup
         name="certificate"
         label={t('catalogue.field.certificate')}
@@ -589,10 +611,34 @@ function ResourceForm(props: {
         options={[{ value: 'true', label: t('catalogue.field.certificateYes') }]}
         errors={props.errors}
       />
-      <TextArea name="eligibility" label={t('catalogue.field.eligibility')} value={text(v.eligibility)} rows={2} errors={props.errors} />
-      <TextArea name="accessibility" label={t('catalogue.field.accessibility')} value={text(v.accessibility)} rows={2} errors={props.errors} />
-      <TextField name="verifiedAt" label={t('catalogue.field.verifiedAt')} type="date" value={text(v.verifiedAt)} errors={props.errors} />
-      <TextField name="externalId" label={t('catalogue.field.externalId')} hint={t('catalogue.field.externalIdHint')} value={text(v.externalId)} errors={props.errors} />
+      <TextArea
+        name="eligibility"
+        label={t('catalogue.field.eligibility')}
+        value={text(v.eligibility)}
+        rows={2}
+        errors={props.errors}
+      />
+      <TextArea
+        name="accessibility"
+        label={t('catalogue.field.accessibility')}
+        value={text(v.accessibility)}
+        rows={2}
+        errors={props.errors}
+      />
+      <TextField
+        name="verifiedAt"
+        label={t('catalogue.field.verifiedAt')}
+        type="date"
+        value={text(v.verifiedAt)}
+        errors={props.errors}
+      />
+      <TextField
+        name="externalId"
+        label={t('catalogue.field.externalId')}
+        hint={t('catalogue.field.externalIdHint')}
+        value={text(v.externalId)}
+        errors={props.errors}
+      />
       <button type="submit">{props.submitLabel}</button>
     </PostForm>
   );
@@ -614,7 +660,11 @@ function show(value: unknown): string {
 function RevisionsPage(props: {
   resource: Resource;
   revisions: RevisionView[];
-  comparison: { from: RevisionView; to: RevisionView; changes: Array<{ field: SnapshotField; before: unknown; after: unknown }> } | null;
+  comparison: {
+    from: RevisionView;
+    to: RevisionView;
+    changes: Array<{ field: SnapshotField; before: unknown; after: unknown }>;
+  } | null;
 }): VNode {
   const view = useView();
   const { t } = view;
@@ -627,7 +677,9 @@ function RevisionsPage(props: {
       <p>
         <a href={view.href(resourcePath(r.slug))}>{t('catalogue.revisions.back')}</a>
       </p>
-      <h1>{t('catalogue.revisions.title', { title: pickText(r.title, view.locale)?.text ?? r.slug })}</h1>
+      <h1>
+        {t('catalogue.revisions.title', { title: pickText(r.title, view.locale)?.text ?? r.slug })}
+      </h1>
       <form method="get" action={view.href(`${resourcePath(r.slug)}/revisions`)}>
         <div class="table-scroll">
           <table>
@@ -683,7 +735,10 @@ function RevisionsPage(props: {
       {props.comparison ? (
         <section aria-labelledby="diff-heading">
           <h2 id="diff-heading">
-            {t('catalogue.revisions.changes', { from: props.comparison.from.number, to: props.comparison.to.number })}
+            {t('catalogue.revisions.changes', {
+              from: props.comparison.from.number,
+              to: props.comparison.to.number,
+            })}
           </h2>
           {props.comparison.changes.length === 0 ? (
             <p>{t('catalogue.revisions.same')}</p>
@@ -693,8 +748,12 @@ function RevisionsPage(props: {
                 <thead>
                   <tr>
                     <th scope="col">{t('catalogue.revisions.field')}</th>
-                    <th scope="col">{t('catalogue.revisions.before', { number: props.comparison.from.number })}</th>
-                    <th scope="col">{t('catalogue.revisions.after', { number: props.comparison.to.number })}</th>
+                    <th scope="col">
+                      {t('catalogue.revisions.before', { number: props.comparison.from.number })}
+                    </th>
+                    <th scope="col">
+                      {t('catalogue.revisions.after', { number: props.comparison.to.number })}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -737,7 +796,8 @@ async function renderDetail(
   resource: Resource,
   options: { status?: number; errors?: FormErrors } = {},
 ) {
-  const related = resource.status === 'published' ? await relatedResources(request.ctx, resource.id, 5) : [];
+  const related =
+    resource.status === 'published' ? await relatedResources(request.ctx, resource.id, 5) : [];
   const { actions, edit } = actionsFor(request.ctx, resource);
   const title = pickText(resource.title, request.locale)?.text ?? resource.slug;
   return sendPage(
@@ -748,7 +808,13 @@ async function renderDetail(
       description: pickText(resource.summary, request.locale)?.text,
       status: options.status,
     },
-    <DetailPage resource={resource} related={related} actions={actions} edit={edit} errors={options.errors} />,
+    <DetailPage
+      resource={resource}
+      related={related}
+      actions={actions}
+      edit={edit}
+      errors={options.errors}
+    />,
   );
 }
 
@@ -760,7 +826,8 @@ export async function resourcePages(app: FastifyInstance): Promise<void> {
   const page = { config: { page: true }, schema: { hide: true } };
 
   app.get('/resources/new', page, async (request, reply) => {
-    if (!request.actor.userId) throw new AppError('unauthenticated', request.t('catalogue.signInToAdd'));
+    if (!request.actor.userId)
+      throw new AppError('unauthenticated', request.t('catalogue.signInToAdd'));
     const organisations = await organisationOptions(request);
     return sendPage(
       request,
@@ -872,7 +939,10 @@ export async function resourcePages(app: FastifyInstance): Promise<void> {
       return reply.redirect(localised(request, resourcePath(updated.slug)), 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation') throw error;
-      return renderDetail(request, reply, resource, { status: 422, errors: errorsByField(error.errors) });
+      return renderDetail(request, reply, resource, {
+        status: 422,
+        errors: errorsByField(error.errors),
+      });
     }
   });
 

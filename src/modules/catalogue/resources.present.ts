@@ -102,7 +102,9 @@ export function resourcePath(slug: string): string {
 export function toJson(resource: Resource, locale: string, highlight?: string | null) {
   const title = pickText(resource.title, locale);
   const summary = pickText(resource.summary, locale);
-  const languages = [...new Set([...Object.keys(resource.title), ...Object.keys(resource.summary)])];
+  const languages = [
+    ...new Set([...Object.keys(resource.title), ...Object.keys(resource.summary)]),
+  ];
   return {
     id: resource.id,
     slug: resource.slug,

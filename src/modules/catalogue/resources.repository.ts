@@ -27,12 +27,7 @@ export function findManyById(db: Db, ids: readonly string[]) {
 
 /** Locks the row for the rest of the transaction (two editors acting at once). */
 export function lockById(db: Db, id: string) {
-  return db
-    .selectFrom('resources')
-    .selectAll()
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  return db.selectFrom('resources').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export function findByExternalIds(db: Db, externalIds: readonly string[]) {
@@ -331,10 +326,7 @@ export function getProfile(db: Db, userId: string) {
     .executeTakeFirst();
 }
 
-export async function saveProfile(
-  db: Db,
-  row: Insertable<CatalogueProfilesTable>,
-): Promise<void> {
+export async function saveProfile(db: Db, row: Insertable<CatalogueProfilesTable>): Promise<void> {
   await db
     .insertInto('catalogue_profiles')
     .values(row)

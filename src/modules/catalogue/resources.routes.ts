@@ -161,9 +161,15 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
         note?: string;
       };
       let resource = await byIdOrSlug(request, id);
-      if (Object.keys(fields).length) resource = await updateResource(request.ctx, resource.id, fields);
+      if (Object.keys(fields).length)
+        resource = await updateResource(request.ctx, resource.id, fields);
       if (status && status !== resource.status)
-        resource = await transition(request.ctx, resource.id, ACTION_FOR_STATUS[status], note ?? null);
+        resource = await transition(
+          request.ctx,
+          resource.id,
+          ACTION_FOR_STATUS[status],
+          note ?? null,
+        );
       return toJson(resource, request.locale);
     },
   );
@@ -186,7 +192,10 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
       const query = request.query as { skipInvalid?: boolean; format?: FileFormat };
       const format = query.format ?? formatOf('', request.headers['content-type']);
       if (!format) {
-        throw new AppError('unsupported_media_type', 'Send text/csv, application/json or application/x-ndjson.');
+        throw new AppError(
+          'unsupported_media_type',
+          'Send text/csv, application/json or application/x-ndjson.',
+        );
       }
       const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
       const report = await importFile(request.ctx, text, format, {

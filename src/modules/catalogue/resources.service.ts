@@ -10,7 +10,10 @@ import { recordAudit } from '../../platform/audit.ts';
 import { newId, slugify } from '../../platform/ids.ts';
 import { authorize, isAllowed, SITE } from '../accounts/index.ts';
 import { organisationsById, organisationsBySlug } from '../organisations/index.ts';
-import { countries as referenceCountries, languages as referenceLanguages } from '../reference/index.ts';
+import {
+  countries as referenceCountries,
+  languages as referenceLanguages,
+} from '../reference/index.ts';
 import * as repo from './resources.repository.ts';
 import type { ResourceRow } from './resources.repository.ts';
 import {
@@ -194,7 +197,10 @@ export async function writeResource(
     if (clash && clash.id !== existing?.id)
       badInput([{ path: '/externalId', message: 'Another resource already has this id.' }]);
   }
-  const slug = existing && !input.slug ? existing.slug : await uniqueSlug(trx, slugFor(input), existing?.id ?? null);
+  const slug =
+    existing && !input.slug
+      ? existing.slug
+      : await uniqueSlug(trx, slugFor(input), existing?.id ?? null);
   const publishedAt =
     options.status === 'published'
       ? (existing?.published_at ?? options.publishedAt ?? now)

@@ -344,10 +344,7 @@ const KNOWN_FIELDS = new Set<string>([
 ]);
 
 /** Checks and normalises a resource from any source. Unknown fields are errors, not ignored. */
-export function checkResourceInput(
-  raw: unknown,
-  ctx: ValidationContext,
-): Checked<ResourceInput> {
+export function checkResourceInput(raw: unknown, ctx: ValidationContext): Checked<ResourceInput> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, errors: [{ path: '/', message: 'Expected an object with the fields.' }] };
   }
@@ -395,11 +392,13 @@ export function checkResourceInput(
   const durationHours = c.number('durationHours', { min: 0, max: 10000, exclusiveMin: true });
   const languages = c.list('languages').map((l) => l.toLowerCase());
   const badLanguages = languages.filter((l) => !LANGUAGE_CODE.test(l) || !ctx.languages.has(l));
-  if (badLanguages.length) c.fail('languages', `Unknown language codes: ${badLanguages.join(', ')}.`);
+  if (badLanguages.length)
+    c.fail('languages', `Unknown language codes: ${badLanguages.join(', ')}.`);
   const regions = c.codes('regions', REGIONS);
   const countries = c.list('countries').map((x) => x.toUpperCase());
   const badCountries = countries.filter((x) => !COUNTRY_CODE.test(x) || !ctx.countries.has(x));
-  if (badCountries.length) c.fail('countries', `Unknown country codes: ${badCountries.join(', ')}.`);
+  if (badCountries.length)
+    c.fail('countries', `Unknown country codes: ${badCountries.join(', ')}.`);
   const startsOn = c.date('startsOn');
   const endsOn = c.date('endsOn');
   const enrolBy = c.date('enrolBy');

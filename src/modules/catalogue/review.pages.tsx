@@ -129,7 +129,11 @@ function ReviewPage(props: {
   );
 }
 
-function ImportPage(props: { report?: ImportReport; errors?: Record<string, string>; rows?: Array<{ path: string; message: string }> }): VNode {
+function ImportPage(props: {
+  report?: ImportReport;
+  errors?: Record<string, string>;
+  rows?: Array<{ path: string; message: string }>;
+}): VNode {
   const view = useView();
   const { t } = view;
   return (
@@ -213,55 +217,74 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
       request,
       reply,
       { title: request.t('catalogue.review.title') },
-      <ReviewPage submitted={queue.submitted} inProgress={queue.inProgress} attention={attention} />,
+      <ReviewPage
+        submitted={queue.submitted}
+        inProgress={queue.inProgress}
+        attention={attention}
+      />,
     );
   });
 
   app.get('/catalogue/import', page, async (request, reply) => {
     if (!isAllowed(request.ctx, 'catalogue.import'))
-      throw request.actor.userId ? AppError.forbidden() : new AppError('unauthenticated', request.t('catalogue.signInToAdd'));
+      throw request.actor.userId
+        ? AppError.forbidden()
+        : new AppError('unauthenticated', request.t('catalogue.signInToAdd'));
     return sendPage(request, reply, { title: request.t('catalogue.import.title') }, <ImportPage />);
   });
 
   // Multipart bodies are read in this plugin's preValidation hook, after the platform's CSRF
   // check has run; so this route checks the form's token itself, once the fields are read.
-  app.post('/catalogue/import', { ...page, config: { page: true, csrf: false } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const given = Buffer.from(typeof body._csrf === 'string' ? body._csrf : '');
-    const expected = Buffer.from(request.cookies.cc_csrf ? request.csrfToken() : '-');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new AppError('forbidden', 'This form has expired or was sent from another site. Reload the page and try again.');
-    }
-    const file = body.file;
-    const t = request.t;
-    if (!Buffer.isBuffer(file) || file.length === 0) {
-      return sendPage(
-        request,
-        reply,
-        { title: t('catalogue.import.title'), status: 422 },
-        <ImportPage errors={{ file: t('catalogue.import.noFile') }} />,
-      );
-    }
-    const text = file.toString('utf8');
-    const format = sniffFormat(text);
-    try {
-      const report = await importFile(request.ctx, text, format, {
-        skipInvalid: body.skipInvalid === 'true',
-      });
-      return sendPage(
-        request,
-        reply,
-        { title: t('catalogue.import.title') },
-        <ImportPage report={report} rows={report.errors.map((e) => ({ path: `${t('catalogue.import.row', { row: e.row })} ${e.field}`, message: e.message }))} />,
-      );
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'validation') throw error;
-      return sendPage(
-        request,
-        reply,
-        { title: t('catalogue.import.title'), status: 422 },
-        <ImportPage errors={{ _form: error.message }} rows={error.errors} />,
-      );
-    }
-  });
+  app.post(
+    '/catalogue/import',
+    { ...page, config: { page: true, csrf: false } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const given = Buffer.from(typeof body._csrf === 'string' ? body._csrf : '');
+      const expected = Buffer.from(request.cookies.cc_csrf ? request.csrfToken() : '-');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new AppError(
+          'forbidden',
+          'This form has expired or was sent from another site. Reload the page and try again.',
+        );
+      }
+      const file = body.file;
+      const t = request.t;
+      if (!Buffer.isBuffer(file) || file.length === 0) {
+        return sendPage(
+          request,
+          reply,
+          { title: t('catalogue.import.title'), status: 422 },
+          <ImportPage errors={{ file: t('catalogue.import.noFile') }} />,
+        );
+      }
+      const text = file.toString('utf8');
+      const format = sniffFormat(text);
+      try {
+        const report = await importFile(request.ctx, text, format, {
+          skipInvalid: body.skipInvalid === 'true',
+        });
+        return sendPage(
+          request,
+          reply,
+          { title: t('catalogue.import.title') },
+          <ImportPage
+            report={report}
+            rows={report.errors.map((e) => ({
+              path: `${t('catalogue.import.row', { row: e.row })} ${e.field}`,
+              message: e.message,
+            }))}
+          />,
+        );
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'validation') throw error;
+        return sendPage(
+          request,
+          reply,
+          { title: t('catalogue.import.title'), status: 422 },
+          <ImportPage errors={{ _form: error.message }} rows={error.errors} />,
+        );
+      }
+    },
+  );
 }

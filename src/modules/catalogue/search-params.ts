@@ -203,10 +203,7 @@ export function parseSearch(raw: Record<string, unknown>): Checked<SearchParams>
 }
 
 /** Back to a query string (for links, feeds, exports): only what differs from the defaults. */
-export function toQueryString(
-  params: SearchParams,
-  overrides: Partial<SearchParams> = {},
-): string {
+export function toQueryString(params: SearchParams, overrides: Partial<SearchParams> = {}): string {
   const p = { ...params, ...overrides };
   const out = new URLSearchParams();
   if (p.q) out.set('q', p.q);

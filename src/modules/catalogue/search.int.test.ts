@@ -92,7 +92,9 @@ describe.each(databaseKinds())('catalogue search on %s', (kind) => {
     const page = await search('q=cybercrme');
     expect(page.correctedQuery).toBe('cybercrime');
     expect(page.total).toBeGreaterThan(10);
-    expect(page.items.map((i) => i.slug)).toContain('unodc-e4j-university-module-series-cybercrime');
+    expect(page.items.map((i) => i.slug)).toContain(
+      'unodc-e4j-university-module-series-cybercrime',
+    );
   });
 
   it('ignores accents in both directions', async () => {
@@ -101,7 +103,9 @@ describe.each(databaseKinds())('catalogue search on %s', (kind) => {
     expect(plain.total).toBeGreaterThan(0);
     expect(plain.total).toBe(accented.total);
     const criminalite = await search('q=cybercriminalite');
-    expect(criminalite.items.map((i) => i.slug)).toContain('ecowas-regional-cybersecurity-cybercrime-strategy');
+    expect(criminalite.items.map((i) => i.slug)).toContain(
+      'ecowas-regional-cybersecurity-cybercrime-strategy',
+    );
   });
 
   it('searches every language with its own stemming, Chinese by bigrams', async () => {
@@ -114,7 +118,10 @@ describe.each(databaseKinds())('catalogue search on %s', (kind) => {
     ];
     for (const [q, slug] of cases) {
       const page = await search(`q=${encodeURIComponent(q)}`);
-      expect(page.items.map((i) => i.slug), q).toContain(slug);
+      expect(
+        page.items.map((i) => i.slug),
+        q,
+      ).toContain(slug);
     }
     const french = await search('language=fr&pageSize=100');
     expect(french.total).toBeGreaterThan(20);
@@ -182,12 +189,17 @@ describe.each(databaseKinds())('catalogue search on %s', (kind) => {
     const rows = parseCsv(csv.body, { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(total);
     expect(rows.every((r) => r.cost === 'free')).toBe(true);
-    expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['title_en', 'summary_fr', 'themes']));
+    expect(Object.keys(rows[0]!)).toEqual(
+      expect.arrayContaining(['title_en', 'summary_fr', 'themes']),
+    );
     const json = await env.app.inject(`/api/v1/resources/export.json?${query}`);
     const records = JSON.parse(json.body) as Array<{ slug: string; title: Record<string, string> }>;
     expect(records).toHaveLength(total);
     const ndjson = await env.app.inject(`/api/v1/resources/export.ndjson?${query}`);
-    const lines = ndjson.body.trim().split('\n').map((l) => JSON.parse(l) as { slug: string });
+    const lines = ndjson.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { slug: string });
     expect(lines.map((l) => l.slug)).toEqual(records.map((r) => r.slug));
     expect((await env.app.inject('/api/v1/resources/export.csv?nope=1')).statusCode).toBe(400);
   });
@@ -211,7 +223,9 @@ describe.each(databaseKinds())('catalogue search on %s', (kind) => {
     });
     expect(publication.body).toContain('"@type":"CreativeWork"');
     const api = await env.app.inject('/api/v1/resources/introduction-to-cyber-diplomacy');
-    expect(api.json().providers).toEqual([{ name: 'DiploFoundation', organisation: 'diplofoundation' }]);
+    expect(api.json().providers).toEqual([
+      { name: 'DiploFoundation', organisation: 'diplofoundation' },
+    ]);
     expect((await env.app.inject('/api/v1/resources/no-such-thing')).statusCode).toBe(404);
   });
 
@@ -229,7 +243,10 @@ describe.each(databaseKinds())('catalogue search on %s', (kind) => {
     expect(page.body).toContain('Fitted to you');
     const spanish = await search('language=es&cost=free,funded&pageSize=100');
     expect(page.body).toContain(`${spanish.total} resources found`);
-    const bad = await agent.postForm('/catalogue/profile', { budget: 'millions', hoursPerWeek: '-3' });
+    const bad = await agent.postForm('/catalogue/profile', {
+      budget: 'millions',
+      hoursPerWeek: '-3',
+    });
     expect(bad.statusCode).toBe(422);
     await agent.get('/catalogue');
     await agent.postForm('/catalogue/profile/active', { active: '0', back: '/catalogue' });
@@ -252,7 +269,9 @@ describe.each(databaseKinds())('catalogue search on %s', (kind) => {
       limit: 5,
     });
     expect(matching.length).toBeGreaterThan(0);
-    expect(matching.every((r) => r.themes.includes('cybercrime') && r.languages.includes('fr'))).toBe(true);
+    expect(
+      matching.every((r) => r.themes.includes('cybercrime') && r.languages.includes('fr')),
+    ).toBe(true);
     const recent = await catalogueChangesSince(
       ctx,
       new URLSearchParams('q=cybercrime&cost=free'),
@@ -261,7 +280,12 @@ describe.each(databaseKinds())('catalogue search on %s', (kind) => {
     );
     expect(recent).toHaveLength(5);
     expect(recent[0]).toMatchObject({ path: expect.stringMatching(/^\/resources\//) });
-    const none = await catalogueChangesSince(ctx, new URLSearchParams('q=cybercrime'), new Date(), 5);
+    const none = await catalogueChangesSince(
+      ctx,
+      new URLSearchParams('q=cybercrime'),
+      new Date(),
+      5,
+    );
     expect(none).toEqual([]);
     await expect(
       catalogueChangesSince(ctx, new URLSearchParams('colour=red'), new Date(), 5),

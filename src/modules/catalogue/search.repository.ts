@@ -69,8 +69,7 @@ function openExpr(today: string) {
 function predicates(f: FilterSpec): Predicate[] {
   const out: Predicate[] = [];
   for (const name of ['kind', 'level', 'format', 'cost'] as const) {
-    if (f[name].length)
-      out.push({ name, sql: sql`i.${sql.ref(name)} = ANY(${f[name]}::text[])` });
+    if (f[name].length) out.push({ name, sql: sql`i.${sql.ref(name)} = ANY(${f[name]}::text[])` });
   }
   if (f.themes) out.push({ name: 'theme', sql: sql`(i.themes & ${f.themes}::int) <> 0` });
   if (f.audiences)
@@ -185,7 +184,8 @@ export function facetStatement(
   const own = GROUPED.filter((g) => active.has(g.facet));
   const value = (g: (typeof GROUPED)[number]) =>
     g.mask ? sql`NULL::text` : sql`${sql.ref(g.column)}::text`;
-  const mask = (g: (typeof GROUPED)[number]) => (g.mask ? sql`${sql.ref(g.column)}` : sql`NULL::int`);
+  const mask = (g: (typeof GROUPED)[number]) =>
+    g.mask ? sql`${sql.ref(g.column)}` : sql`NULL::int`;
   const sharedPass = sql`
     SELECT CASE ${sql.join(
       shared.map((g) => sql`WHEN GROUPING(${sql.ref(g.column)}) = 0 THEN ${g.facet}`),
@@ -387,7 +387,13 @@ export async function relatedIds(
 /** Resources for a need: themes shared, languages offered, its countries named first. */
 export async function matchingIds(
   db: Db,
-  query: { themes: number; languages: string[]; countries: string[]; regions: string[]; limit: number },
+  query: {
+    themes: number;
+    languages: string[];
+    countries: string[];
+    regions: string[];
+    limit: number;
+  },
 ): Promise<string[]> {
   const targeted = query.countries.length
     ? sql`(i.countries && ${query.countries}::text[] OR i.regions && ${query.regions}::text[])`

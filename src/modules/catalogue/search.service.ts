@@ -206,7 +206,12 @@ interface TextPlan {
   anyTerm: boolean;
 }
 
-async function counted(ctx: ServiceContext, filters: FilterSpec, tsq: string, params: SearchParams) {
+async function counted(
+  ctx: ServiceContext,
+  filters: FilterSpec,
+  tsq: string,
+  params: SearchParams,
+) {
   if (!tsq) return toFacets([], params);
   return toFacets(await searchRepo.facetCounts(ctx.readDb, filters, tsq, VOCABULARY), params);
 }
@@ -271,31 +276,9 @@ export async function searchResources(
   const offset = (params.page - 1) * params.pageSize;
   const preferLanguages = [...new Set([ctx.locale, ...(options.profile?.languages ?? [])])];
 
-  let plan: TextPlan | null = null;
-  let ids: string[];
-  if (params.q) {
-    plan = await planText(ctx, params.q, filters, params);
-    if (!plan.tsq) {
-      ids = [];
-    } else if (params.sort === 'relevance') {
-      const ranked = await searchRepo.rankedIds(ctx.readDb, filters, plan.tsq, {
-        cap: Math.max(CANDIDATE_CAP, offset + params.pageSize),
-        limit: params.pageSize,
-        offset,
-        fitHours: fit.hoursPerWeek,
-        preferLanguages,
-      });
-      ids = ranked.map((r) => r.id);
-    } else {
-      ids = await searchRepo.sortedIds(ctx.readDb, filters, plan.tsq, params.sort, {
-        limit: params.pageSize,
-        offset,
-        fitHours: fit.hoursPerWeek,
-      });
-    }
-  } else {
+  if (!params.q) {
     const order = params.sort === 'deadline' ? 'deadline' : fit.hoursPerWeek ? 'fit' : 'newest';
-    const [counted, sorted] = await Promise.all([
+    const [counted, ids] = await Promise.all([
       searchRepo.facetCounts(ctx.readDb, filters, null, VOCABULARY),
       searchRepo.sortedIds(ctx.readDb, filters, null, order, {
         limit: params.pageSize,
@@ -303,10 +286,27 @@ export async function searchResources(
         fitHours: fit.hoursPerWeek,
       }),
     ]);
-    const facets = toFacets(counted, params);
-    plan = null;
-    ids = sorted;
-    return finish(ctx, params, fit, ids, facets.total, facets.facets, null, options);
+    const { total, facets } = toFacets(counted, params);
+    return finish(ctx, params, fit, ids, total, facets, null, options);
+  }
+  const plan = await planText(ctx, params.q, filters, params);
+  let ids: string[] = [];
+  if (plan.tsq && params.sort === 'relevance') {
+    const ranked = await searchRepo.rankedIds(ctx.readDb, filters, plan.tsq, {
+      cap: Math.max(CANDIDATE_CAP, offset + params.pageSize),
+      limit: params.pageSize,
+      offset,
+      fitHours: fit.hoursPerWeek,
+      preferLanguages,
+    });
+    ids = ranked.map((r) => r.id);
+  } else if (plan.tsq) {
+    const order = params.sort === 'deadline' ? 'deadline' : 'newest';
+    ids = await searchRepo.sortedIds(ctx.readDb, filters, plan.tsq, order, {
+      limit: params.pageSize,
+      offset,
+      fitHours: fit.hoursPerWeek,
+    });
   }
   return finish(ctx, params, fit, ids, plan.total, plan.facets, plan, options);
 }
@@ -327,7 +327,9 @@ async function finish(
       ? await highlightsFor(ctx, plan.tsq, resources)
       : new Map<string, string>();
   return {
-    items: resources.map((r) => toJson(r, ctx.locale, plan ? (highlights.get(r.id) ?? null) : undefined)),
+    items: resources.map((r) =>
+      toJson(r, ctx.locale, plan ? (highlights.get(r.id) ?? null) : undefined),
+    ),
     resources,
     highlights,
     total,
@@ -365,7 +367,11 @@ async function highlightsFor(
     const summary = lines.get(`s:${r.id}`);
     const description = lines.get(`d:${r.id}`);
     const chosen =
-      summary && hasMarks(summary) ? summary : description && hasMarks(description) ? description : null;
+      summary && hasMarks(summary)
+        ? summary
+        : description && hasMarks(description)
+          ? description
+          : null;
     if (chosen) out.set(r.id, highlightHtml(chosen));
   }
   return out;
@@ -524,7 +530,12 @@ export async function resourcesByProvider(
  */
 export async function resourcesMatching(
   ctx: ServiceContext,
-  query: { themes: readonly string[]; languages: readonly string[]; countries: readonly string[]; limit?: number },
+  query: {
+    themes: readonly string[];
+    languages: readonly string[];
+    countries: readonly string[];
+    limit?: number;
+  },
 ): Promise<ResourceSummary[]> {
   const spec = await filterSpec(ctx, {
     ...emptySearch(),

@@ -87,7 +87,9 @@ describe.each(databaseKinds())('catalogue import on %s', (kind) => {
     ].join('\n');
     const report = await importFile(env.ctx(editor.actor), csv, 'csv');
     expect(report).toMatchObject({ created: 2, errors: [] });
-    const bad = await importFile(env.ctx(editor.actor), 'kind,colour\ncourse,red\n', 'csv').catch((e) => e);
+    const bad = await importFile(env.ctx(editor.actor), 'kind,colour\ncourse,red\n', 'csv').catch(
+      (e) => e,
+    );
     expect((bad as AppError).errors[0]?.message).toBe('Unknown column: colour.');
     await expect(importFile(env.ctx(participant.actor), csv, 'csv')).rejects.toMatchObject({
       code: 'forbidden',
@@ -125,21 +127,28 @@ describe.each(databaseKinds())('catalogue import on %s', (kind) => {
     const page = await agent.get('/catalogue/import');
     expect(page.statusCode).toBe(200);
     const boundary = '----catalogue-test';
-    const upload = (token: string) => [
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="_csrf"',
-      '',
-      token,
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="file"; filename="resources.json"',
-      'Content-Type: application/json',
-      '',
-      JSON.stringify([row(41), row(42)]),
-      `--${boundary}--`,
-      '',
-    ].join('\r\n');
-    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' };
-    const forged = await agent.request('POST', '/catalogue/import', { headers, payload: upload('forged') });
+    const upload = (token: string) =>
+      [
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="_csrf"',
+        '',
+        token,
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="file"; filename="resources.json"',
+        'Content-Type: application/json',
+        '',
+        JSON.stringify([row(41), row(42)]),
+        `--${boundary}--`,
+        '',
+      ].join('\r\n');
+    const headers = {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      accept: 'text/html',
+    };
+    const forged = await agent.request('POST', '/catalogue/import', {
+      headers,
+      payload: upload('forged'),
+    });
     expect(forged.statusCode).toBe(403);
     const response = await agent.request('POST', '/catalogue/import', {
       headers,

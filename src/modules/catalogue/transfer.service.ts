@@ -79,7 +79,9 @@ export async function importResources(
   if (records.length === 0)
     throw AppError.validation([{ path: '/rows', message: 'The file has no rows.' }]);
   if (records.length > 20_000)
-    throw AppError.validation([{ path: '/rows', message: 'Import at most 20,000 rows at a time.' }]);
+    throw AppError.validation([
+      { path: '/rows', message: 'Import at most 20,000 rows at a time.' },
+    ]);
   const found = await lookups(ctx);
   const errors: ImportError[] = [];
   const valid: Array<{ row: number; input: ResourceInput }> = [];
@@ -132,7 +134,9 @@ export async function importResources(
   ))
     if (!byUrl.has(r.url)) byUrl.set(r.url, r.id);
   const matchedIds = valid
-    .map((v) => (v.input.externalId ? byExternalId.get(v.input.externalId) : byUrl.get(v.input.url)))
+    .map((v) =>
+      v.input.externalId ? byExternalId.get(v.input.externalId) : byUrl.get(v.input.url),
+    )
     .filter((id): id is string => !!id);
   const currentInputs = new Map(
     (await hydrate(ctx, await repo.findManyById(ctx.readDb, matchedIds))).map((r) => [

@@ -126,7 +126,10 @@ export function parseFile(text: string, format: FileFormat): ParsedFile {
         relax_column_count: false,
       }) as Record<string, string>[];
     } catch (error) {
-      return { records: [], errors: [{ path: '/', message: `Not valid CSV: ${(error as Error).message}` }] };
+      return {
+        records: [],
+        errors: [{ path: '/', message: `Not valid CSV: ${(error as Error).message}` }],
+      };
     }
     const header = Object.keys(rows[0] ?? {});
     const unknown = header.filter(
@@ -138,7 +141,12 @@ export function parseFile(text: string, format: FileFormat): ParsedFile {
     if (unknown.length)
       return {
         records: [],
-        errors: [{ path: '/columns', message: `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.` }],
+        errors: [
+          {
+            path: '/columns',
+            message: `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`,
+          },
+        ],
       };
     return { records: rows.map(fromCsvRow), errors: [] };
   }
@@ -160,15 +168,21 @@ export function parseFile(text: string, format: FileFormat): ParsedFile {
       if (!Array.isArray(data) && items.length === 0)
         return {
           records: [],
-          errors: [{ path: '/', message: 'Expected a JSON array of resources (or {"items": [...]}).' }],
+          errors: [
+            { path: '/', message: 'Expected a JSON array of resources (or {"items": [...]}).' },
+          ],
         };
     }
   } catch (error) {
-    return { records: [], errors: [{ path: '/', message: `Not valid JSON: ${(error as Error).message}` }] };
+    return {
+      records: [],
+      errors: [{ path: '/', message: `Not valid JSON: ${(error as Error).message}` }],
+    };
   }
   return {
     records: items.map((item) => {
-      if (!item || typeof item !== 'object' || Array.isArray(item)) return item as Record<string, unknown>;
+      if (!item || typeof item !== 'object' || Array.isArray(item))
+        return item as Record<string, unknown>;
       const copy = { ...(item as Record<string, unknown>) };
       for (const field of READ_ONLY_FIELDS) delete copy[field];
       return copy;
@@ -217,7 +231,10 @@ export function exportRecord(resource: Resource) {
 
 /** The CSV header: fixed columns around title/summary columns for the UN languages and any other. */
 export function csvHeader(extraLanguages: readonly string[] = []): string[] {
-  const languages = [...UN_LANGUAGES, ...extraLanguages.filter((l) => !(UN_LANGUAGES as readonly string[]).includes(l))];
+  const languages = [
+    ...UN_LANGUAGES,
+    ...extraLanguages.filter((l) => !(UN_LANGUAGES as readonly string[]).includes(l)),
+  ];
   const [externalId, slug, kind, ...rest] = CSV_COLUMNS;
   return [
     'id',

@@ -55,8 +55,14 @@ describe.each(databaseKinds())('catalogue workflow on %s', (kind) => {
     itu = (await getOrganisationBySlug(env.ctx(), 'itu')).id;
     const enisa = (await getOrganisationBySlug(env.ctx(), 'enisa')).id;
     editor = await createTestUser(env, [{ role: 'editor', scopeType: 'site' }], 'Edith Editor');
-    rep = await createTestUser(env, [{ role: 'organisation-rep', scopeType: 'organisation', scopeId: itu }], 'Rafael Rep');
-    otherRep = await createTestUser(env, [{ role: 'organisation-rep', scopeType: 'organisation', scopeId: enisa }]);
+    rep = await createTestUser(
+      env,
+      [{ role: 'organisation-rep', scopeType: 'organisation', scopeId: itu }],
+      'Rafael Rep',
+    );
+    otherRep = await createTestUser(env, [
+      { role: 'organisation-rep', scopeType: 'organisation', scopeId: enisa },
+    ]);
     participant = await createTestUser(env);
   });
   afterAll(async () => env?.close());
@@ -75,13 +81,20 @@ describe.each(databaseKinds())('catalogue workflow on %s', (kind) => {
     await expect(updateResource(repCtx, created.id, { durationHours: 6 })).rejects.toMatchObject({
       code: 'conflict',
     });
-    await expect(transition(repCtx, created.id, 'publish')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(transition(repCtx, created.id, 'publish')).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     expect((await reviewQueue(editorCtx)).submitted.map((r) => r.id)).toContain(created.id);
 
     await expect(transition(editorCtx, created.id, 'request-changes', '  ')).rejects.toMatchObject({
       code: 'validation',
     });
-    const sentBack = await transition(editorCtx, created.id, 'request-changes', 'Add the French summary.');
+    const sentBack = await transition(
+      editorCtx,
+      created.id,
+      'request-changes',
+      'Add the French summary.',
+    );
     expect(sentBack.status).toBe('changes_requested');
     expect(sentBack.reviewNote).toBe('Add the French summary.');
     await updateResource(repCtx, created.id, {
@@ -131,22 +144,42 @@ describe.each(databaseKinds())('catalogue workflow on %s', (kind) => {
       code: 'forbidden',
     });
     // A representative submits only for an organisation they represent.
-    await expect(createResource(env.ctx(otherRep.actor), draft, { organisationId: itu })).rejects.toMatchObject({
+    await expect(
+      createResource(env.ctx(otherRep.actor), draft, { organisationId: itu }),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     });
-    await expect(createResource(env.ctx(rep.actor), draft)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(createResource(env.ctx(rep.actor), draft)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     await expect(
-      createResource(env.ctx(rep.actor), { ...draft, url: 'https://example.org/other' }, { organisationId: itu, status: 'published' }),
+      createResource(
+        env.ctx(rep.actor),
+        { ...draft, url: 'https://example.org/other' },
+        { organisationId: itu, status: 'published' },
+      ),
     ).rejects.toMatchObject({ code: 'forbidden' });
-    const mine = await createResource(env.ctx(rep.actor), { ...draft, url: 'https://example.org/mine' }, { organisationId: itu });
+    const mine = await createResource(
+      env.ctx(rep.actor),
+      { ...draft, url: 'https://example.org/mine' },
+      { organisationId: itu },
+    );
     // Drafts are invisible to everyone but their organisation and the editors.
-    await expect(getResourceBySlug(env.ctx(otherRep.actor), mine.slug)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(transition(env.ctx(otherRep.actor), mine.id, 'submit')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(getResourceBySlug(env.ctx(otherRep.actor), mine.slug)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(transition(env.ctx(otherRep.actor), mine.id, 'submit')).rejects.toMatchObject({
+      code: 'not_found',
+    });
     expect((await getResourceBySlug(env.ctx(editor.actor), mine.slug)).id).toBe(mine.id);
     expect((await reviewQueue(env.ctx(rep.actor))).inProgress.map((r) => r.id)).toContain(mine.id);
-    expect((await reviewQueue(env.ctx(otherRep.actor))).inProgress.map((r) => r.id)).not.toContain(mine.id);
+    expect((await reviewQueue(env.ctx(otherRep.actor))).inProgress.map((r) => r.id)).not.toContain(
+      mine.id,
+    );
     await expect(needsAttention(env.ctx(rep.actor))).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(transition(env.ctx(editor.actor), mine.id, 'withdraw')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(transition(env.ctx(editor.actor), mine.id, 'withdraw')).rejects.toMatchObject({
+      code: 'conflict',
+    });
   });
 
   it('refuses bad input with every field named, through the API', async () => {
@@ -156,8 +189,15 @@ describe.each(databaseKinds())('catalogue workflow on %s', (kind) => {
       json: { ...draft, url: 'https://example.org/x', cost: 'paid', themes: [], title: {} },
     });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['/price', '/themes', '/title']);
-    const unknown = await agent.request('POST', '/api/v1/resources', { json: { ...draft, colour: 'red' } });
+    expect(
+      bad
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['/price', '/themes', '/title']);
+    const unknown = await agent.request('POST', '/api/v1/resources', {
+      json: { ...draft, colour: 'red' },
+    });
     expect(unknown.statusCode).toBe(422);
 
     const created = await agent.request('POST', '/api/v1/resources', {
@@ -165,13 +205,19 @@ describe.each(databaseKinds())('catalogue workflow on %s', (kind) => {
     });
     expect(created.statusCode).toBe(201);
     const body = created.json();
-    expect(body).toMatchObject({ status: 'published', title: draft.title.en, providers: [{ name: 'ITU', organisation: 'itu' }] });
+    expect(body).toMatchObject({
+      status: 'published',
+      title: draft.title.en,
+      providers: [{ name: 'ITU', organisation: 'itu' }],
+    });
     const patched = await agent.request('PATCH', `/api/v1/resources/${body.id}`, {
       json: { durationHours: 3, status: 'archived' },
     });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ durationHours: 3, status: 'archived' });
-    const visitor = await new TestAgent(env.app).request('POST', '/api/v1/resources', { json: draft });
+    const visitor = await new TestAgent(env.app).request('POST', '/api/v1/resources', {
+      json: draft,
+    });
     expect(visitor.statusCode).toBe(403);
   });
 
@@ -195,22 +241,33 @@ describe.each(databaseKinds())('catalogue workflow on %s', (kind) => {
     expect(invalid.statusCode).toBe(422);
     expect(invalid.body).toContain('Give a full web address');
     expect(invalid.body).toContain('value="Guide to national CERT funding"');
-    const saved = await agent.postForm('/resources/new', { ...fields, url: 'https://example.org/cert-funding' });
+    const saved = await agent.postForm('/resources/new', {
+      ...fields,
+      url: 'https://example.org/cert-funding',
+    });
     expect(saved.statusCode).toBe(303);
     const location = String(saved.headers.location);
     expect(location).toBe('/resources/guide-to-national-cert-funding');
     const page = await agent.get(location);
     expect(page.body).toContain('Submit for review');
-    expect((await agent.postForm(`${location}/workflow`, { action: 'submit' })).statusCode).toBe(303);
+    expect((await agent.postForm(`${location}/workflow`, { action: 'submit' })).statusCode).toBe(
+      303,
+    );
 
     const editorAgent = await signedInAgent(env, editor);
     const review = await editorAgent.get('/catalogue/review');
     expect(review.body).toContain('Guide to national CERT funding');
     expect(review.body).toContain('Needs attention');
     await editorAgent.get(location);
-    const noNote = await editorAgent.postForm(`${location}/workflow`, { action: 'request-changes', note: '' });
+    const noNote = await editorAgent.postForm(`${location}/workflow`, {
+      action: 'request-changes',
+      note: '',
+    });
     expect(noNote.statusCode).toBe(422);
-    await editorAgent.postForm(`${location}/workflow`, { action: 'request-changes', note: 'Add the hours.' });
+    await editorAgent.postForm(`${location}/workflow`, {
+      action: 'request-changes',
+      note: 'Add the hours.',
+    });
     await agent.get(`${location}/edit`);
     const edited = await agent.postForm(`${location}/edit`, {
       ...fields,
@@ -220,7 +277,9 @@ describe.each(databaseKinds())('catalogue workflow on %s', (kind) => {
     expect(edited.statusCode).toBe(303);
     const revisions = await editorAgent.get(`${location}/revisions?from=1&to=4`);
     expect(revisions.statusCode).toBe(200);
-    expect(revisions.body).toMatch(/Hours needed<\/th><td class="before"><del>—<\/del><\/td><td class="after"><ins>2<\/ins>/);
+    expect(revisions.body).toMatch(
+      /Hours needed<\/th><td class="before"><del>—<\/del><\/td><td class="after"><ins>2<\/ins>/,
+    );
     const stranger = await signedInAgent(env, otherRep);
     expect((await stranger.get(`${location}/revisions`)).statusCode).toBe(404);
   });
