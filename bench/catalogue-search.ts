@@ -23,16 +23,6 @@ import {
 } from '../src/modules/catalogue/search.repository.ts';
 import { audienceMask, themeMask } from '../src/modules/catalogue/indexing.ts';
 import { prepareQuery, ALL_CONFIGS } from '../src/modules/catalogue/text.ts';
-import {
-  AUDIENCES,
-  COSTS,
-  FORMATS,
-  KINDS,
-  LEVELS,
-  REGIONS,
-  THEMES,
-} from '../src/modules/catalogue/resources.ts';
-import { HOUR_BUCKETS } from '../src/modules/catalogue/search.service.ts';
 
 /** Text query plus two filters, as practitioners search. */
 const QUERIES: Array<Record<string, string>> = [
@@ -157,26 +147,16 @@ async function measure(
     }
     const sample = params[0]!;
     const filters = filterSpecOf(sample);
-    const vocabulary = {
-      kind: KINDS,
-      level: LEVELS,
-      format: FORMATS,
-      cost: COSTS,
-      theme: THEMES,
-      audience: AUDIENCES,
-      region: REGIONS,
-      hourBuckets: HOUR_BUCKETS,
-    };
     const text = await compileQuery(env.deps.readDb, prepareQuery(sample.q!));
     const plans = [
       `Facets and total for ${JSON.stringify(QUERIES[0])}:`,
-      await explain(env.deps.readDb, facetStatement(filters, text, vocabulary)),
+      await explain(env.deps.readDb, facetStatement(filters, text)),
       '',
       'Ranking (capped candidates):',
       await explain(
         env.deps.readDb,
         rankStatement(filters, text, {
-          cap: 400,
+          cap: 200,
           limit: 20,
           offset: 0,
           fitHours: null,

@@ -47,18 +47,6 @@ export type FacetName =
   | 'maxHours'
   | 'enrolmentOpen';
 
-/** Vocabularies counted with conditional aggregates (fixed lists). */
-export interface FacetVocabulary {
-  kind: readonly string[];
-  level: readonly string[];
-  format: readonly string[];
-  cost: readonly string[];
-  theme: readonly string[];
-  audience: readonly string[];
-  region: readonly string[];
-  hourBuckets: readonly number[];
-}
-
 type Predicate = { name: FacetName; sql: RawBuilder<unknown> };
 
 function openExpr(today: string) {
@@ -128,9 +116,8 @@ export async function facetCounts(
   db: Db,
   filters: FilterSpec,
   tsq: string | null,
-  vocabulary: FacetVocabulary,
 ): Promise<FacetRow[]> {
-  const result = await facetStatement(filters, tsq, vocabulary).execute(db);
+  const result = await facetStatement(filters, tsq).execute(db);
   return result.rows.map((r) => ({
     facet: r.facet,
     value: r.value,
@@ -140,25 +127,22 @@ export async function facetCounts(
 }
 
 /** Facets counted in the one pass over the rows passing every filter (GROUPING SETS). */
-const GROUPED: ReadonlyArray<{ facet: FacetName; column: string; mask?: boolean }> = [
-  { facet: 'kind', column: 'kind' },
-  { facet: 'level', column: 'level' },
-  { facet: 'format', column: 'format' },
-  { facet: 'cost', column: 'cost' },
-  { facet: 'theme', column: 'themes', mask: true },
-  { facet: 'audience', column: 'audiences', mask: true },
-  { facet: 'maxHours', column: 'bucket' },
-  { facet: 'enrolmentOpen', column: 'open' },
-  { facet: 'language', column: 'langs' },
-  { facet: 'region', column: 'regions' },
-  { facet: 'country', column: 'countries' },
-];
+const GROUPED: ReadonlyArray<{ facet: FacetName; column: string; mask?: boolean; list?: boolean }> =
+  [
+    { facet: 'kind', column: 'kind' },
+    { facet: 'level', column: 'level' },
+    { facet: 'format', column: 'format' },
+    { facet: 'cost', column: 'cost' },
+    { facet: 'theme', column: 'themes', mask: true },
+    { facet: 'audience', column: 'audiences', mask: true },
+    { facet: 'maxHours', column: 'duration_hours' },
+    { facet: 'enrolmentOpen', column: 'open' },
+    { facet: 'language', column: 'languages', list: true },
+    { facet: 'region', column: 'region_codes', list: true },
+    { facet: 'country', column: 'countries', list: true },
+  ];
 
-export function facetStatement(
-  filters: FilterSpec,
-  tsq: string | null,
-  vocabulary: FacetVocabulary,
-): RawBuilder<FacetRow> {
+export function facetStatement(filters: FilterSpec, tsq: string | null): RawBuilder<FacetRow> {
   const preds = predicates(filters);
   const flag = (i: number) => sql.ref(`p${i}`);
   const except = (name: FacetName) =>
@@ -172,18 +156,22 @@ export function facetStatement(
         )}) <= 1`
       : sql`true`;
   const flags = preds.map((p, i) => sql`coalesce(${p.sql}, false) AS ${flag(i)}`);
-  const where = tsq ? sql`${matches('search_vector', tsq)} AND ${failing}` : failing;
-  const bucket = sql`CASE ${sql.join(
-    vocabulary.hourBuckets.map((h) => sql`WHEN i.duration_hours <= ${h}::real THEN ${String(h)}`),
-    sql` `,
-  )} END`;
+  // With a text query the GIN index bounds the rows already, and each filter is evaluated once,
+  // in the flags. Without one, rows failing two filters are left out before materialising.
+  const where = tsq ? matches('search_vector', tsq) : failing;
   // A facet that is also an active filter is counted over the rows passing the *other* filters:
   // its own pass. Every other facet shares the one pass over the rows passing all of them.
   const active = new Set(preds.map((p) => p.name));
   const shared = GROUPED.filter((g) => !active.has(g.facet));
   const own = GROUPED.filter((g) => active.has(g.facet));
+  // Lists are grouped by their whole value (hashing an array is cheap; unnesting every row is
+  // not) and turned into text only for the few groups.
   const value = (g: (typeof GROUPED)[number]) =>
-    g.mask ? sql`NULL::text` : sql`${sql.ref(g.column)}::text`;
+    g.mask
+      ? sql`NULL::text`
+      : g.list
+        ? sql`array_to_string(${sql.ref(g.column)}, ',')`
+        : sql`${sql.ref(g.column)}::text`;
   const mask = (g: (typeof GROUPED)[number]) =>
     g.mask ? sql`${sql.ref(g.column)}` : sql`NULL::int`;
   const sharedPass = sql`
@@ -207,10 +195,8 @@ export function facetStatement(
   );
   return sql<FacetRow>`
     WITH base AS MATERIALIZED (
-      SELECT i.kind, i.level, i.format, i.cost, i.themes, i.audiences, ${bucket} AS bucket,
-        ${openExpr(filters.today)} AS open, array_to_string(i.languages, ',') AS langs,
-        array_to_string(i.region_codes, ',') AS regions,
-        array_to_string(i.countries, ',') AS countries
+      SELECT i.kind, i.level, i.format, i.cost, i.themes, i.audiences, i.duration_hours,
+        ${openExpr(filters.today)} AS open, i.languages, i.region_codes, i.countries
         ${flags.length ? sql`, ${sql.join(flags)}` : sql``}
       FROM resource_index i
       WHERE ${where}

@@ -7,7 +7,7 @@ import type { ServiceContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { countries as referenceCountries } from '../reference/index.ts';
 import * as searchRepo from './search.repository.ts';
-import type { FacetVocabulary, FilterSpec } from './search.repository.ts';
+import type { FilterSpec } from './search.repository.ts';
 import { audienceMask, themeMask } from './indexing.ts';
 import {
   AUDIENCES,
@@ -44,21 +44,10 @@ import {
 
 export const HOUR_BUCKETS = [2, 5, 10, 20, 40] as const;
 
-const VOCABULARY: FacetVocabulary = {
-  kind: KINDS,
-  level: LEVELS,
-  format: FORMATS,
-  cost: COSTS,
-  theme: THEMES,
-  audience: AUDIENCES,
-  region: REGIONS,
-  hourBuckets: HOUR_BUCKETS,
-};
-
 /** Fewer matches than this and the engine tries to do better (spelling, then any term). */
 const LITTLE = 3;
 /** Candidates scored per tier: enough for the first pages, bounded for common words. */
-const CANDIDATE_CAP = 400;
+const CANDIDATE_CAP = 200;
 
 export type Facets = Record<string, Array<{ value: string; count: number }>>;
 
@@ -133,7 +122,7 @@ function toFacets(
     } else if (row.facet === 'enrolmentOpen') {
       if (row.value === 'true') add('enrolmentOpen', 'true', row.n);
     } else if (row.facet === 'maxHours') {
-      // Each row counts durations in one bucket; "at most N hours" includes the smaller ones.
+      // Counted per duration; "at most N hours" adds up every duration up to N.
       for (const hours of HOUR_BUCKETS)
         if (row.value !== null && Number(row.value) <= hours) add('maxHours', String(hours), row.n);
     } else if (row.facet === 'language' || row.facet === 'region' || row.facet === 'country') {
@@ -213,7 +202,7 @@ async function counted(
   params: SearchParams,
 ) {
   if (!tsq) return toFacets([], params);
-  return toFacets(await searchRepo.facetCounts(ctx.readDb, filters, tsq, VOCABULARY), params);
+  return toFacets(await searchRepo.facetCounts(ctx.readDb, filters, tsq), params);
 }
 
 /**
@@ -279,7 +268,7 @@ export async function searchResources(
   if (!params.q) {
     const order = params.sort === 'deadline' ? 'deadline' : fit.hoursPerWeek ? 'fit' : 'newest';
     const [counted, ids] = await Promise.all([
-      searchRepo.facetCounts(ctx.readDb, filters, null, VOCABULARY),
+      searchRepo.facetCounts(ctx.readDb, filters, null),
       searchRepo.sortedIds(ctx.readDb, filters, null, order, {
         limit: params.pageSize,
         offset,
