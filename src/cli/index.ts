@@ -6,6 +6,7 @@ import { backup, restore } from './commands/backup.ts';
 import { jobsRun } from './commands/jobs.ts';
 import { userAdd, userGrant } from './commands/user.ts';
 import { REGISTRY_COMMANDS } from './commands/registry.ts';
+import { exportResourcesCommand, importResources } from './commands/resources.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { isAppError } from '../platform/errors.ts';
 
@@ -22,6 +23,8 @@ const COMMANDS: Command[] = [
   userAdd,
   userGrant,
   ...REGISTRY_COMMANDS,
+  importResources,
+  exportResourcesCommand,
 ];
 
 function help(): string {

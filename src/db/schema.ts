@@ -14,6 +14,7 @@ import type { ProcessesTables } from '../modules/processes/processes.table.ts';
 import type { CountriesTables } from '../modules/countries/countries.table.ts';
 import type { ExpertsTables } from '../modules/experts/experts.table.ts';
 import type { DiscussionsTables } from '../modules/discussions/discussions.table.ts';
+import type { CatalogueTables } from '../modules/catalogue/catalogue.table.ts';
 
 // One line per module, so that each adds its own line (the last line closes the list).
 // prettier-ignore
@@ -30,4 +31,5 @@ export type Database =
   & CountriesTables
   & ExpertsTables
   & DiscussionsTables
+  & CatalogueTables
   & Record<never, never>;

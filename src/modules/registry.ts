@@ -9,6 +9,7 @@ import { countriesModule } from './countries/index.ts';
 import { processesModule } from './processes/index.ts';
 import { expertsModule } from './experts/index.ts';
 import { discussionsModule } from './discussions/index.ts';
+import { catalogueModule } from './catalogue/index.ts';
 
 /**
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
@@ -25,6 +26,7 @@ export const MODULES: readonly ModuleDefinition[] = [
   processesModule,
   expertsModule,
   discussionsModule,
+  catalogueModule,
   // Awareness gathers the others' feeds, sitemaps and deadlines: keep it last.
   awarenessModule,
 ];

@@ -63,4 +63,6 @@ export const processesModule: ModuleDefinition = {
       await decideDueApplications(ctx);
     },
   },
+  // Non-objection periods end at any minute; decisions follow within one.
+  schedules: [{ job: DECIDE_ACCREDITATIONS_JOB, every: '1m' }],
 };
