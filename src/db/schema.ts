@@ -6,6 +6,7 @@ import type { PlatformTables } from '../platform/platform.table.ts';
 import type { ReferenceTables } from '../modules/reference/reference.table.ts';
 import type { AccountsTables } from '../modules/accounts/accounts.table.ts';
 import type { OrganisationsTables } from '../modules/organisations/organisations.table.ts';
+import type { LiveTables } from '../modules/live/live.table.ts';
 
 export interface Database
-  extends PlatformTables, ReferenceTables, AccountsTables, OrganisationsTables {}
+  extends PlatformTables, ReferenceTables, AccountsTables, OrganisationsTables, LiveTables {}

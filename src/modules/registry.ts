@@ -2,6 +2,7 @@ import type { ModuleDefinition } from '../platform/module.ts';
 import { referenceModule } from './reference/index.ts';
 import { accountsModule } from './accounts/index.ts';
 import { organisationsModule } from './organisations/index.ts';
+import { liveModule } from './live/index.ts';
 
 /**
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
@@ -11,4 +12,5 @@ export const MODULES: readonly ModuleDefinition[] = [
   referenceModule,
   accountsModule,
   organisationsModule,
+  liveModule,
 ];

@@ -1,0 +1,223 @@
+/**
+ * Server-sent event fan-out for live sessions, in one process.
+ *
+ * Ordering and completeness come from the database: every change appends rows to live_events with
+ * the session's next sequence numbers, in the change's own transaction. The bus only says "session
+ * X has events up to N"; each process then reads the rows itself, once per session however many
+ * clients it serves, and writes the same pre-formatted frame to each of them.
+ *
+ * A client (re)connecting after Last-Event-ID N is first attached to its session's feed (which
+ * buffers what arrives meanwhile), then replays rows after N from the table, then drains the
+ * buffer, skipping what it already sent: no gap, no duplicate. A lost hint is made up for by a
+ * poll on every heartbeat.
+ */
+import type { Bus } from '../../platform/bus.ts';
+import type { ServiceContext } from '../../platform/context.ts';
+import type { Logger } from 'pino';
+import { sseFrame } from './live.ts';
+import { currentSeq, LIVE_CHANNEL, readEvents, type StreamAccess } from './live.service.ts';
+import { audiencesFor } from './live.ts';
+
+const PAGE = 500;
+/** A client this far behind (bytes queued in its socket) is dropped; it reconnects and replays. */
+const MAX_QUEUED_BYTES = 1024 * 1024;
+
+export interface StreamSink {
+  write(chunk: string): boolean;
+  /** Bytes waiting in the socket. */
+  queued(): number;
+  end(): void;
+}
+
+interface Pending {
+  seq: number;
+  frame: string;
+}
+
+class Client {
+  lastSent: number;
+  live = false;
+  buffer: Pending[] = [];
+  closed = false;
+
+  constructor(
+    readonly audiences: ReadonlySet<string>,
+    after: number,
+    private readonly sink: StreamSink,
+  ) {
+    this.lastSent = after;
+  }
+
+  send(seq: number, frame: string): void {
+    if (this.closed || seq <= this.lastSent) return;
+    this.lastSent = seq;
+    this.write(frame);
+  }
+
+  write(chunk: string): void {
+    if (this.closed) return;
+    this.sink.write(chunk);
+    if (this.sink.queued() > MAX_QUEUED_BYTES) this.close();
+  }
+
+  offer(seq: number, audience: string, frame: string): void {
+    if (!this.audiences.has(audience)) return;
+    if (this.live) this.send(seq, frame);
+    else this.buffer.push({ seq, frame });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sink.end();
+  }
+}
+
+class Feed {
+  readonly clients = new Set<Client>();
+  private cursor = 0;
+  private pumping = false;
+  private again = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly db: ServiceContext['db'],
+    private readonly sessionId: string,
+    private readonly log: Logger,
+  ) {
+    // Everything up to the current position is read by each client's replay; the feed carries on.
+    this.ready = currentSeq({ db }, sessionId).then((seq) => {
+      this.cursor = seq;
+    });
+    // Awaited by every reader; this keeps a failure from being an unhandled rejection meanwhile.
+    this.ready.catch(() => {});
+  }
+
+  notify(seq: number): void {
+    if (seq <= this.cursor) return;
+    void this.pump();
+  }
+
+  async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      await this.ready;
+      do {
+        this.again = false;
+        for (;;) {
+          const rows = await readEvents({ db: this.db }, this.sessionId, this.cursor, PAGE);
+          // One synchronous pass per page: offering to clients and moving the cursor happen
+          // together, so a client attaching meanwhile sees either the rows or the new cursor.
+          for (const row of rows) {
+            const frame = sseFrame(row.seq, row.type, row.data);
+            for (const client of this.clients) client.offer(row.seq, row.audience, frame);
+            this.cursor = row.seq;
+          }
+          if (rows.length < PAGE) break;
+        }
+      } while (this.again);
+    } catch (error) {
+      this.log.warn({ err: error, sessionId: this.sessionId }, 'live: reading events failed');
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+export interface HubOptions {
+  heartbeatMs?: number;
+}
+
+export class LiveHub {
+  private readonly feeds = new Map<string, Feed>();
+  private readonly unsubscribe: () => void;
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly deps: { db: ServiceContext['db']; bus: Bus; log: Logger },
+    options: HubOptions = {},
+  ) {
+    this.unsubscribe = deps.bus.subscribe(LIVE_CHANNEL, (payload) => this.onHint(payload));
+    this.timer = setInterval(() => this.heartbeat(), options.heartbeatMs ?? 15_000);
+    this.timer.unref();
+  }
+
+  /** Open streams in this process. */
+  get size(): number {
+    let n = 0;
+    for (const feed of this.feeds.values()) n += feed.clients.size;
+    return n;
+  }
+
+  private onHint(payload: string): void {
+    const colon = payload.lastIndexOf(':');
+    const feed = this.feeds.get(payload.slice(0, colon));
+    if (feed) feed.notify(Number(payload.slice(colon + 1)));
+  }
+
+  /** A comment line to every stream (keeps proxies from closing idle ones), and a safety poll. */
+  heartbeat(): void {
+    for (const feed of this.feeds.values()) {
+      for (const client of feed.clients) client.write(': heartbeat\n\n');
+      void feed.pump();
+    }
+  }
+
+  /**
+   * Streams a session's events after `after` to `sink`, then everything new as it commits.
+   * Returns the function that detaches the client (call it when the connection closes).
+   */
+  async attach(access: StreamAccess, after: number, sink: StreamSink): Promise<() => void> {
+    if (this.closed) {
+      sink.end();
+      return () => {};
+    }
+    let feed = this.feeds.get(access.sessionId);
+    if (!feed) {
+      feed = new Feed(this.deps.db, access.sessionId, this.deps.log);
+      this.feeds.set(access.sessionId, feed);
+    }
+    const audiences = audiencesFor(access.staff, access.participantId);
+    const client = new Client(new Set(audiences), after, sink);
+    feed.clients.add(client);
+    const detach = () => {
+      client.closed = true;
+      feed.clients.delete(client);
+      if (feed.clients.size === 0 && this.feeds.get(access.sessionId) === feed) {
+        this.feeds.delete(access.sessionId);
+      }
+    };
+    try {
+      await feed.ready;
+      let cursor = after;
+      for (;;) {
+        const rows = await readEvents(this.deps, access.sessionId, cursor, PAGE, audiences);
+        for (const row of rows) client.send(row.seq, sseFrame(row.seq, row.type, row.data));
+        if (rows.length > 0) cursor = rows[rows.length - 1]!.seq;
+        if (rows.length < PAGE || client.closed) break;
+      }
+      for (const pending of client.buffer) client.send(pending.seq, pending.frame);
+      client.buffer = [];
+      client.live = true;
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'live: replay failed');
+      client.close();
+      detach();
+    }
+    return detach;
+  }
+
+  /** Ends every stream (the server is shutting down; clients reconnect elsewhere and replay). */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.unsubscribe();
+    for (const feed of this.feeds.values()) for (const client of feed.clients) client.close();
+    this.feeds.clear();
+  }
+}
