@@ -16,7 +16,28 @@ import type { ServiceContext } from '../../platform/context.ts';
 import type { Logger } from 'pino';
 import { sseFrame } from './live.ts';
 import { currentSeq, LIVE_CHANNEL, readEvents, type StreamAccess } from './live.service.ts';
+import type { EventRow } from './live.repository.ts';
 import { audiencesFor } from './live.ts';
+
+/** Where streams read events from: the live_events table (tests may substitute a log). */
+export interface EventLog {
+  read(
+    sessionId: string,
+    after: number,
+    limit: number,
+    audiences?: readonly string[],
+  ): Promise<EventRow[]>;
+  /** The session's latest sequence number. */
+  current(sessionId: string): Promise<number>;
+}
+
+export function databaseLog(db: ServiceContext['db']): EventLog {
+  return {
+    read: (sessionId, after, limit, audiences) =>
+      readEvents({ db }, sessionId, after, limit, audiences),
+    current: (sessionId) => currentSeq({ db }, sessionId),
+  };
+}
 
 const PAGE = 500;
 /** A client this far behind (bytes queued in its socket) is dropped; it reconnects and replays. */
@@ -81,12 +102,12 @@ class Feed {
   readonly ready: Promise<void>;
 
   constructor(
-    private readonly db: ServiceContext['db'],
+    private readonly events: EventLog,
     private readonly sessionId: string,
     private readonly log: Logger,
   ) {
     // Everything up to the current position is read by each client's replay; the feed carries on.
-    this.ready = currentSeq({ db }, sessionId).then((seq) => {
+    this.ready = events.current(sessionId).then((seq) => {
       this.cursor = seq;
     });
     // Awaited by every reader; this keeps a failure from being an unhandled rejection meanwhile.
@@ -109,7 +130,7 @@ class Feed {
       do {
         this.again = false;
         for (;;) {
-          const rows = await readEvents({ db: this.db }, this.sessionId, this.cursor, PAGE);
+          const rows = await this.events.read(this.sessionId, this.cursor, PAGE);
           // One synchronous pass per page: offering to clients and moving the cursor happen
           // together, so a client attaching meanwhile sees either the rows or the new cursor.
           for (const row of rows) {
@@ -130,6 +151,7 @@ class Feed {
 
 export interface HubOptions {
   heartbeatMs?: number;
+  events?: EventLog;
 }
 
 export class LiveHub {
@@ -137,11 +159,13 @@ export class LiveHub {
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private readonly events: EventLog;
 
   constructor(
     private readonly deps: { db: ServiceContext['db']; bus: Bus; log: Logger },
     options: HubOptions = {},
   ) {
+    this.events = options.events ?? databaseLog(deps.db);
     this.unsubscribe = deps.bus.subscribe(LIVE_CHANNEL, (payload) => this.onHint(payload));
     this.timer = setInterval(() => this.heartbeat(), options.heartbeatMs ?? 15_000);
     this.timer.unref();
@@ -179,7 +203,7 @@ export class LiveHub {
     }
     let feed = this.feeds.get(access.sessionId);
     if (!feed) {
-      feed = new Feed(this.deps.db, access.sessionId, this.deps.log);
+      feed = new Feed(this.events, access.sessionId, this.deps.log);
       this.feeds.set(access.sessionId, feed);
     }
     const audiences = audiencesFor(access.staff, access.participantId);
@@ -196,7 +220,7 @@ export class LiveHub {
       await feed.ready;
       let cursor = after;
       for (;;) {
-        const rows = await readEvents(this.deps, access.sessionId, cursor, PAGE, audiences);
+        const rows = await this.events.read(access.sessionId, cursor, PAGE, audiences);
         for (const row of rows) client.send(row.seq, sseFrame(row.seq, row.type, row.data));
         if (rows.length > 0) cursor = rows[rows.length - 1]!.seq;
         if (rows.length < PAGE || client.closed) break;

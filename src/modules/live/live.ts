@@ -106,7 +106,9 @@ export function orderQuestions<T extends Orderable>(
   return [...questions].sort((a, b) => {
     const r = rank(a) - rank(b);
     if (r !== 0) return r;
-    if (a.status === 'answered') return (b.answeredAt ?? '').localeCompare(a.answeredAt ?? '');
+    if (a.status === 'answered') {
+      return (b.answeredAt ?? '').localeCompare(a.answeredAt ?? '') || a.id.localeCompare(b.id);
+    }
     if (remoteFirst && a.origin !== b.origin) return a.origin === 'remote' ? -1 : 1;
     if (a.votes !== b.votes) return b.votes - a.votes;
     return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
