@@ -8,7 +8,7 @@ import { LIVE_CHANNEL } from './live.service.ts';
 import { LiveHub, type EventLog, type StreamSink } from './live.stream.ts';
 
 const SESSION = 'session-1';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * An event log whose reads take a snapshot when they start and answer after a delay, as a
