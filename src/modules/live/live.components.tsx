@@ -117,7 +117,7 @@ export function QuestionItem(props: {
       ) : null}
       <div class="live-votes">
         <span class="vote-count">
-          <strong>{q.votes}</strong> {labels.votes}
+          {labels.votes}: <strong>{q.votes}</strong>
         </span>
         {props.mine ? (
           <span class="meta">{labels.ownQuestion}</span>

@@ -3,72 +3,10 @@
  * open on the other, through LISTEN/NOTIFY hints and the shared event table. PostgreSQL only.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createTestEnv, type TestEnv } from '../../../test/helpers/app.ts';
+import { startServer, type ServerProcess } from '../../../test/helpers/server.ts';
 import { openSse } from '../../../test/helpers/sse.ts';
 import * as live from './live.service.ts';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  process: ChildProcess;
-  base: string;
-  output: string[];
-}
-
-/** `commons serve --no-seed` on DATABASE_URL, listening on a free loopback port. */
-export async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const output: string[] = [];
-  const child = spawn(process.execPath, ['bin/commons.js', 'serve', '--no-seed'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      // Vitest sets BASE_URL to "/" (Vite's variable of the same name).
-      BASE_URL: `http://127.0.0.1:${port}`,
-      SESSION_SECRET: 'multi-process-test-secret-0123456789abcdef',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: `${ROOT}.tmp/multiprocess-${port}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output.join('')}`);
-    const ready = await fetch(`${base}/readyz`).catch(() => null);
-    if (ready?.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`server did not start: ${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { process: child, base, output };
-}
-
-export async function stopServer(server: Server): Promise<void> {
-  if (server.process.exitCode !== null) return;
-  const exited = new Promise((r) => server.process.once('exit', r));
-  server.process.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (server.process.exitCode === null) server.process.kill('SIGKILL');
-}
 
 /** A participant's browser against one server: cookies, CSRF token from the page. */
 async function browser(base: string, sessionId: string) {
@@ -99,8 +37,8 @@ async function browser(base: string, sessionId: string) {
 
 describe.skipIf(!inject('postgresTemplate'))('live sessions across two processes', () => {
   let env: TestEnv;
-  let a: Server;
-  let b: Server;
+  let a: ServerProcess;
+  let b: ServerProcess;
   let sessionId: string;
 
   beforeAll(async () => {
@@ -113,13 +51,11 @@ describe.skipIf(!inject('postgresTemplate'))('live sessions across two processes
       moderation: false,
     });
     sessionId = session.id;
-    [a, b] = await Promise.all([
-      startServer(env.database.connectionString),
-      startServer(env.database.connectionString),
-    ]);
+    const database = { DATABASE_URL: env.database.connectionString };
+    [a, b] = await Promise.all([startServer(database), startServer(database)]);
   }, 120_000);
   afterAll(async () => {
-    await Promise.all([a && stopServer(a), b && stopServer(b)]);
+    await Promise.all([a?.stop(), b?.stop()]);
     await env?.close();
   });
 

@@ -101,29 +101,20 @@ export async function appendEvents(
   events: readonly NewEvent[],
   at: Date,
 ): Promise<number> {
-  const row = await trx
-    .updateTable('live_sessions')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', events.length) }))
-    .where('id', '=', sessionId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
-  const last = Number(row.last_seq);
-  if (events.length === 0) return last;
-  const first = last - events.length + 1;
-  await trx
-    .insertInto('live_events')
-    .values(
-      events.map((e, i) => ({
-        session_id: sessionId,
-        seq: first + i,
-        type: e.type,
-        audience: e.audience,
-        payload: JSON.stringify(e.payload),
-        created_at: at,
-      })),
+  if (events.length === 0) return (await lastSeq(trx, sessionId)) ?? 0;
+  // One round trip: take the numbers and write the rows in the same statement.
+  const rows = await sql<{ seq: number }>`
+    WITH s AS (
+      UPDATE live_sessions SET last_seq = last_seq + ${events.length}
+      WHERE id = ${sessionId} RETURNING last_seq
     )
-    .execute();
-  return last;
+    INSERT INTO live_events (session_id, seq, type, audience, payload, created_at)
+    SELECT ${sessionId}::uuid, s.last_seq - ${events.length} + e.ord, e.value->>'type',
+      e.value->>'audience', e.value->'payload', ${at}::timestamptz
+    FROM s, jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY AS e(value, ord)
+    RETURNING seq`.execute(trx);
+  if (rows.rows.length !== events.length) throw new Error(`live session ${sessionId} is gone`);
+  return Math.max(...rows.rows.map((r) => Number(r.seq)));
 }
 
 export interface EventRow {
@@ -364,21 +355,13 @@ export function listTurns(db: Db, sessionId: string) {
 
 /** Counts one more hit in the current window and returns the window's count. */
 export async function hitRateLimit(trx: Db, key: string, windowStart: Date): Promise<number> {
-  // Old windows of this key are useless: drop them as we go.
-  await trx
-    .deleteFrom('live_rate_limits')
-    .where('key', '=', key)
-    .where('window_start', '<', windowStart)
-    .execute();
-  const row = await trx
-    .insertInto('live_rate_limits')
-    .values({ key, window_start: windowStart, count: 1 })
-    .onConflict((oc) =>
-      oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({
-        count: eb('live_rate_limits.count', '+', 1),
-      })),
+  // Old windows of this key are useless: dropped in the same round trip.
+  const result = await sql<{ count: number }>`
+    WITH gone AS (
+      DELETE FROM live_rate_limits WHERE key = ${key} AND window_start < ${windowStart}
     )
-    .returning('count')
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
+    INSERT INTO live_rate_limits (key, window_start, count) VALUES (${key}, ${windowStart}, 1)
+    ON CONFLICT (key, window_start) DO UPDATE SET count = live_rate_limits.count + 1
+    RETURNING count`.execute(trx);
+  return Number(result.rows[0]!.count);
 }

@@ -451,15 +451,11 @@ export async function joinSession(
   };
 }
 
-async function requireParticipant(ctx: ServiceContext, sessionId: string, ref: ParticipantRef) {
-  const participant = await findParticipant(ctx, sessionId, ref);
-  if (!participant) {
-    throw AppError.validation(
-      [{ path: '/origin', message: 'Say first whether you are in the room or remote.' }],
-      'Join the session first.',
-    );
-  }
-  return participant;
+function notJoined(): AppError {
+  return AppError.validation(
+    [{ path: '/origin', message: 'Say first whether you are in the room or remote.' }],
+    'Join the session first.',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,10 +475,10 @@ export async function askQuestion(
   ref: ParticipantRef,
   input: NewQuestion,
 ): Promise<QuestionView> {
-  const session = await requireSession(ctx, sessionId);
-  const participant = await requireParticipant(ctx, session.id, ref);
+  if (!isUuid(sessionId)) throw AppError.notFound('The live session');
   const text = normaliseText(input.text ?? '');
   const anonymous = input.anonymous ?? false;
+  const givenName = normaliseText(input.name ?? '').replace(/\n/g, ' ');
   const errors: FieldError[] = [];
   if (text.length < LIMITS.questionMin || text.length > LIMITS.questionMax) {
     errors.push({
@@ -490,28 +486,29 @@ export async function askQuestion(
       message: `Write a question of ${LIMITS.questionMin} to ${LIMITS.questionMax} characters.`,
     });
   }
-  let authorName: string | null = null;
-  if (!anonymous) {
-    authorName =
-      normaliseText(input.name ?? '').replace(/\n/g, ' ') ||
-      participant.displayName ||
-      (ctx.actor.userId ? ctx.actor.label : '');
-    if (!authorName) {
-      errors.push({ path: '/name', message: 'Give the name to show, or ask anonymously.' });
-    } else if (authorName.length > LIMITS.nameMax) {
-      errors.push({ path: '/name', message: `Use at most ${LIMITS.nameMax} characters.` });
-    }
-  }
-  if (errors.length) throw AppError.validation(errors);
-
   // An anonymous question leaves no trace of its asker in the audit log either: only the
   // participant row knows, and moderators reach it through the audited reveal.
   const auditCtx: ServiceContext = anonymous
     ? { ...ctx, actor: { ...ANONYMOUS, label: 'anonymous participant' } }
     : ctx;
+  // One transaction from the session's lock on: asking is the hot path of a busy session.
   const { row, seq } = await ctx.db.transaction().execute(async (trx) => {
-    const locked = (await repo.lockSession(trx, session.id))!;
-    requireOpen(locked);
+    const session = await repo.lockSession(trx, sessionId);
+    if (!session) throw AppError.notFound('The live session');
+    const participant = await findParticipantRow(ctx, trx, session.id, ref);
+    if (!participant) throw notJoined();
+    let authorName: string | null = null;
+    if (!anonymous) {
+      authorName =
+        givenName || participant.display_name || (ctx.actor.userId ? ctx.actor.label : '');
+      if (!authorName) {
+        errors.push({ path: '/name', message: 'Give the name to show, or ask anonymously.' });
+      } else if (authorName.length > LIMITS.nameMax) {
+        errors.push({ path: '/name', message: `Use at most ${LIMITS.nameMax} characters.` });
+      }
+    }
+    if (errors.length) throw AppError.validation(errors);
+    requireOpen(session);
     await rateLimit(trx, ctx, 'question', participant.id);
     const now = ctx.clock.now();
     const row = await repo.insertQuestion(trx, {
@@ -522,14 +519,14 @@ export async function askQuestion(
       body: text,
       anonymous,
       author_name: anonymous ? null : authorName,
-      status: locked.moderation ? 'pending' : 'approved',
+      status: session.moderation ? 'pending' : 'approved',
       hide_reason: null,
       hide_note: null,
       merged_into: null,
       answer: null,
       created_at: now,
       updated_at: now,
-      published_at: locked.moderation ? null : now,
+      published_at: session.moderation ? null : now,
       pinned_at: null,
       answered_at: null,
     });
@@ -542,7 +539,7 @@ export async function askQuestion(
     });
     return { row, seq };
   });
-  await hint(ctx, session.id, seq);
+  await hint(ctx, sessionId, seq);
   return questionView(row, 'author');
 }
 
@@ -553,12 +550,14 @@ export async function voteQuestion(
   questionId: string,
   ref: ParticipantRef,
 ): Promise<{ id: string; votes: number }> {
-  const session = await requireSession(ctx, sessionId);
-  const participant = await requireParticipant(ctx, session.id, ref);
+  if (!isUuid(sessionId)) throw AppError.notFound('The live session');
   if (!isUuid(questionId)) throw AppError.notFound('The question');
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const locked = (await repo.lockSession(trx, session.id))!;
-    requireOpen(locked);
+    const session = await repo.lockSession(trx, sessionId);
+    if (!session) throw AppError.notFound('The live session');
+    const participant = await findParticipantRow(ctx, trx, session.id, ref);
+    if (!participant) throw notJoined();
+    requireOpen(session);
     const question = await repo.findQuestion(trx, session.id, questionId);
     if (!question) throw AppError.notFound('The question');
     if (question.status !== 'approved' && question.status !== 'pinned') {
@@ -594,7 +593,7 @@ export async function voteQuestion(
     });
     return { votes: updated.votes, seq };
   });
-  await hint(ctx, session.id, result.seq);
+  await hint(ctx, sessionId, result.seq);
   return { id: questionId, votes: result.votes };
 }
 

@@ -40,8 +40,7 @@ function collector() {
   const ids: number[] = [];
   const sink: StreamSink = {
     write(chunk) {
-      const m = /^id: (\d+)$/m.exec(chunk);
-      if (m) ids.push(Number(m[1]));
+      for (const m of chunk.matchAll(/^id: (\d+)$/gm)) ids.push(Number(m[1]));
       return true;
     },
     queued: () => 0,
@@ -98,7 +97,7 @@ describe('live stream hub', () => {
           const log = new SlowLog(delays);
           const hub = new LiveHub(
             { db: null as unknown as Db, bus, log: pino({ level: 'silent' }) },
-            { heartbeatMs: 60_000, events: log },
+            { heartbeatMs: 60_000, flushMs: 2, events: log },
           );
           const clients = CLIENTS.map((access) => ({
             access: { sessionId: SESSION, ...access },
@@ -156,15 +155,14 @@ describe('live stream hub', () => {
     const log = new SlowLog([0]);
     const hub = new LiveHub(
       { db: null as unknown as Db, bus, log: pino({ level: 'silent' }) },
-      { events: log },
+      { events: log, flushMs: 0 },
     );
     let ended = false;
     let queued = 0;
     const ids: number[] = [];
     await hub.attach({ sessionId: SESSION, staff: false, participantId: null }, 0, {
       write(chunk) {
-        const m = /^id: (\d+)$/m.exec(chunk);
-        if (m) ids.push(Number(m[1]));
+        for (const m of chunk.matchAll(/^id: (\d+)$/gm)) ids.push(Number(m[1]));
         queued += chunk.length * 1000;
         return false;
       },

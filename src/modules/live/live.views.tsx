@@ -28,7 +28,7 @@ import type {
   RevealedAuthor,
 } from './live.service.ts';
 
-export function liveLabels(t: View['t']): LiveLabels {
+export function liveLabels(t: View['t'], moderation = true): LiveLabels {
   const status = (s: string) => t(`live.status.${s}`);
   return {
     questionsHeading: t('live.questions.heading'),
@@ -60,7 +60,7 @@ export function liveLabels(t: View['t']): LiveLabels {
     moderatorNote: t('live.questions.moderatorNote'),
     askHeading: t('live.ask.heading'),
     askText: t('live.ask.text'),
-    askTextHint: t('live.ask.textHint'),
+    askTextHint: t(moderation ? 'live.ask.textHint' : 'live.ask.textHintOpen'),
     identity: t('live.ask.identity'),
     showName: t('live.ask.showName'),
     askAnonymously: t('live.ask.anonymous'),
@@ -246,7 +246,7 @@ export function ParticipantPageView(props: {
     form: props.form,
     notice: props.notice,
     noticeIsProblem: props.noticeIsProblem ?? false,
-    labels: liveLabels(view.t),
+    labels: liveLabels(view.t, page.session.moderation),
   };
   return (
     <div class="live-page">
@@ -439,9 +439,7 @@ function ConsoleQuestion(props: {
       <p class="live-question-badges">
         <span class="tag">{labels.status[q.status]}</span>
         <span class={`tag origin ${q.origin}`}>{labels.origin[q.origin]}</span>
-        <span class="tag">
-          {q.votes} {labels.votes}
-        </span>
+        <span class="tag">{t('live.presenter.votes', { count: q.votes })}</span>
       </p>
       <p class="live-question-text">{q.text}</p>
       <p class="meta">
