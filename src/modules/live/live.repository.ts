@@ -42,13 +42,17 @@ export function codeTaken(db: Db, code: string) {
     .then((r) => !!r);
 }
 
-/** Locks the session row: every change to a session's live state is serialised on it. */
+/**
+ * Locks the session row: changes to a session's live state are serialised on it. FOR NO KEY
+ * UPDATE, like the UPDATE that numbers events: rows inserted with a foreign key to the session
+ * hold KEY SHARE on it, which FOR UPDATE would wait for (and deadlock between two voters).
+ */
 export function lockSession(trx: Db, id: string) {
   return trx
     .selectFrom('live_sessions')
     .selectAll()
     .where('id', '=', id)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
 }
 
@@ -92,28 +96,31 @@ export async function lastSeq(db: Db, sessionId: string): Promise<number | null>
 
 /**
  * Appends events with the next numbers of the session's sequence. Call it inside the transaction
- * that makes the change: the UPDATE takes the session row's lock until commit, so events become
- * visible in sequence order and a reader never sees seq N+1 without N.
+ * that makes the change, as late as possible: the UPDATE takes the session row's lock until
+ * commit, so events become visible in sequence order and a reader never sees seq N+1 without N.
+ * With onlyIfOpen, nothing is written (null) when the session has been closed meanwhile.
  */
 export async function appendEvents(
   trx: Db,
   sessionId: string,
   events: readonly NewEvent[],
   at: Date,
-): Promise<number> {
+  options: { onlyIfOpen?: boolean } = {},
+): Promise<number | null> {
   if (events.length === 0) return (await lastSeq(trx, sessionId)) ?? 0;
+  const open = options.onlyIfOpen ? sql`AND status = 'open'` : sql``;
   // One round trip: take the numbers and write the rows in the same statement.
   const rows = await sql<{ seq: number }>`
     WITH s AS (
       UPDATE live_sessions SET last_seq = last_seq + ${events.length}
-      WHERE id = ${sessionId} RETURNING last_seq
+      WHERE id = ${sessionId} ${open} RETURNING last_seq
     )
     INSERT INTO live_events (session_id, seq, type, audience, payload, created_at)
     SELECT ${sessionId}::uuid, s.last_seq - ${events.length} + e.ord, e.value->>'type',
       e.value->>'audience', e.value->'payload', ${at}::timestamptz
     FROM s, jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY AS e(value, ord)
     RETURNING seq`.execute(trx);
-  if (rows.rows.length !== events.length) throw new Error(`live session ${sessionId} is gone`);
+  if (rows.rows.length === 0) return null;
   return Math.max(...rows.rows.map((r) => Number(r.seq)));
 }
 
@@ -204,6 +211,17 @@ export function updateQuestion(db: Db, id: string, patch: Updateable<LiveQuestio
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** One more vote, if the question is still open for votes; undefined otherwise. */
+export function incrementVotes(db: Db, id: string, at: Date) {
+  return db
+    .updateTable('live_questions')
+    .set((eb) => ({ votes: eb('votes', '+', 1), updated_at: at }))
+    .where('id', '=', id)
+    .where('status', 'in', ['approved', 'pinned'])
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export function findPinned(db: Db, sessionId: string) {

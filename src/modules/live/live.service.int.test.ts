@@ -279,6 +279,24 @@ describe.each(databaseKinds())('live sessions on %s', (kind) => {
     ).toBe(422);
   });
 
+  it('takes votes and moderation at the same time without deadlock or lost votes', async () => {
+    const q = await live.askQuestion(anon, sessionId, await participant('room', 'Busy'), {
+      text: question('Contended'),
+    });
+    await live.moderateQuestion(staff(), sessionId, q.id, { action: 'approve' });
+    const voters = await Promise.all(Array.from({ length: 16 }, () => participant('remote')));
+    const moderation = (async () => {
+      for (let i = 0; i < 8; i++) {
+        await live.moderateQuestion(staff(), sessionId, q.id, { action: i % 2 ? 'unpin' : 'pin' });
+      }
+    })();
+    const votes = await Promise.all(voters.map((v) => live.voteQuestion(anon, sessionId, q.id, v)));
+    await moderation;
+    expect(Math.max(...votes.map((v) => v.votes))).toBe(16);
+    const listed = (await live.listQuestions(anon, sessionId)).find((x) => x.id === q.id)!;
+    expect(listed).toMatchObject({ votes: 16, status: 'approved' });
+  });
+
   it('limits how fast one participant can ask, per minute', async () => {
     const asker = await participant('room', 'Quick');
     for (let i = 0; i < 5; i++)

@@ -75,13 +75,16 @@ async function requireSession(ctx: ServiceContext, id: string): Promise<SessionR
   return session;
 }
 
+function closedError(): AppError {
+  return new AppError('conflict', 'This session is closed: it no longer takes questions or votes.');
+}
+
 function requireOpen(session: SessionRow): void {
-  if (session.status !== 'open') {
-    throw new AppError(
-      'conflict',
-      'This session is closed: it no longer takes questions or votes.',
-    );
-  }
+  if (session.status !== 'open') throw closedError();
+}
+
+function notVotable(): AppError {
+  return new AppError('conflict', 'You can vote only for questions that are still open.');
 }
 
 /** Counts one use of `action` by `subject` and refuses past the limit (429 with Retry-After). */
@@ -336,7 +339,7 @@ export async function updateSettings(
     }
     const updated = await repo.updateSession(trx, session.id, patch);
     events.push({ type: 'state', audience: AUDIENCE_ALL, payload: sessionState(updated) });
-    const seq = await repo.appendEvents(trx, session.id, events, now);
+    const seq = (await repo.appendEvents(trx, session.id, events, now))!;
     await recordAudit(trx, ctx, {
       action: 'live.session.settings',
       entityType: 'live_session',
@@ -491,9 +494,9 @@ export async function askQuestion(
   const auditCtx: ServiceContext = anonymous
     ? { ...ctx, actor: { ...ANONYMOUS, label: 'anonymous participant' } }
     : ctx;
-  // One transaction from the session's lock on: asking is the hot path of a busy session.
+  // Asking is the hot path of a busy session: one transaction, the session's lock last.
   const { row, seq } = await ctx.db.transaction().execute(async (trx) => {
-    const session = await repo.lockSession(trx, sessionId);
+    const session = await repo.findSession(trx, sessionId);
     if (!session) throw AppError.notFound('The live session');
     const participant = await findParticipantRow(ctx, trx, session.id, ref);
     if (!participant) throw notJoined();
@@ -530,13 +533,18 @@ export async function askQuestion(
       pinned_at: null,
       answered_at: null,
     });
-    const seq = await repo.appendEvents(trx, session.id, questionEvents(null, row), now);
     await recordAudit(trx, auditCtx, {
       action: 'live.question.ask',
       entityType: 'live_question',
       entityId: row.id,
       after: { sessionId: session.id, origin: row.origin, anonymous, status: row.status },
     });
+    // Last: the session's lock, taken by the statement that numbers the events, is held only
+    // until commit, so that concurrent askers wait for each other as little as possible.
+    const seq = await repo.appendEvents(trx, session.id, questionEvents(null, row), now, {
+      onlyIfOpen: true,
+    });
+    if (seq === null) throw closedError();
     return { row, seq };
   });
   await hint(ctx, sessionId, seq);
@@ -553,16 +561,14 @@ export async function voteQuestion(
   if (!isUuid(sessionId)) throw AppError.notFound('The live session');
   if (!isUuid(questionId)) throw AppError.notFound('The question');
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const session = await repo.lockSession(trx, sessionId);
+    const session = await repo.findSession(trx, sessionId);
     if (!session) throw AppError.notFound('The live session');
     const participant = await findParticipantRow(ctx, trx, session.id, ref);
     if (!participant) throw notJoined();
     requireOpen(session);
     const question = await repo.findQuestion(trx, session.id, questionId);
     if (!question) throw AppError.notFound('The question');
-    if (question.status !== 'approved' && question.status !== 'pinned') {
-      throw new AppError('conflict', 'You can vote only for questions that are still open.');
-    }
+    if (question.status !== 'approved' && question.status !== 'pinned') throw notVotable();
     if (question.participant_id === participant.id) {
       throw new AppError('conflict', 'You cannot vote for your own question.');
     }
@@ -575,22 +581,23 @@ export async function voteQuestion(
       created_at: now,
     });
     if (!fresh) throw new AppError('conflict', 'You have already voted for this question.');
-    const updated = await repo.updateQuestion(trx, question.id, {
-      votes: question.votes + 1,
-      updated_at: now,
+    await recordAudit(trx, ctx, {
+      action: 'live.question.vote',
+      entityType: 'live_question',
+      entityId: question.id,
     });
+    // The session's lock before the question's row, in the order moderators take them.
+    await repo.lockSession(trx, session.id);
+    const updated = await repo.incrementVotes(trx, question.id, now);
+    if (!updated) throw notVotable();
     const seq = await repo.appendEvents(
       trx,
       session.id,
       [{ type: 'vote', audience: AUDIENCE_ALL, payload: { id: updated.id, votes: updated.votes } }],
       now,
+      { onlyIfOpen: true },
     );
-    await recordAudit(trx, ctx, {
-      action: 'live.question.vote',
-      entityType: 'live_question',
-      entityId: question.id,
-      after: { votes: updated.votes },
-    });
+    if (seq === null) throw closedError();
     return { votes: updated.votes, seq };
   });
   await hint(ctx, sessionId, result.seq);
@@ -726,7 +733,7 @@ export async function moderateQuestion(
       }
     }
     if (action !== 'merge') events.push(...questionEvents(question, updated));
-    const seq = await repo.appendEvents(trx, session.id, events, now);
+    const seq = (await repo.appendEvents(trx, session.id, events, now))!;
     await recordAudit(trx, ctx, {
       action: `live.question.${action}`,
       entityType: 'live_question',
@@ -827,7 +834,6 @@ export async function postBackstage(
     ]);
   }
   const { message, seq } = await ctx.db.transaction().execute(async (trx) => {
-    await repo.lockSession(trx, session.id);
     await rateLimit(trx, ctx, 'backstage', ctx.actor.userId ?? ctx.actor.label);
     const now = ctx.clock.now();
     const row = await repo.insertBackstage(trx, {
@@ -844,12 +850,12 @@ export async function postBackstage(
       body: row.body,
       createdAt: new Date(row.created_at).toISOString(),
     };
-    const seq = await repo.appendEvents(
+    const seq = (await repo.appendEvents(
       trx,
       session.id,
       [{ type: 'backstage', audience: AUDIENCE_STAFF, payload: message }],
       now,
-    );
+    ))!;
     await recordAudit(trx, ctx, {
       action: 'live.backstage.post',
       entityType: 'live_session',
@@ -914,7 +920,7 @@ export async function toggleTurn(
       });
     }
     const speaker = stopping ? null : speakerKey;
-    const seq = await repo.appendEvents(
+    const seq = (await repo.appendEvents(
       trx,
       session.id,
       [
@@ -925,7 +931,7 @@ export async function toggleTurn(
         },
       ],
       now,
-    );
+    ))!;
     await recordAudit(trx, ctx, {
       action: stopping ? 'live.turn.stop' : 'live.turn.start',
       entityType: 'live_session',
