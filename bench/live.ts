@@ -14,7 +14,7 @@
  */
 import http from 'node:http';
 import { readFileSync, rmSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -51,6 +51,9 @@ interface Result {
   benchCpu: number;
   postP50: number;
   postP99: number;
+  fanP50: number;
+  fanP99: number;
+  load: string;
   reconnects: number;
   lost: number;
   duplicated: number;
@@ -143,7 +146,7 @@ class Client {
     readonly base: string,
     readonly path: string,
     after: number,
-    private readonly onQuestion: (n: number, at: number) => void,
+    private readonly onQuestion: (n: number, at: number, sinceWrite: number) => void,
   ) {
     this.lastId = after;
   }
@@ -172,8 +175,14 @@ class Client {
               this.ids.push(id);
               this.lastId = id;
               const marker = frame.indexOf('bench#');
-              if (marker !== -1)
-                this.onQuestion(parseInt(frame.slice(marker + 6), 10), performance.now());
+              if (marker === -1) continue;
+              // createdAt is the server's clock when it wrote the question (same machine).
+              const created = frame.indexOf('"createdAt":"') + 13;
+              this.onQuestion(
+                parseInt(frame.slice(marker + 6), 10),
+                performance.now(),
+                Date.now() - Date.parse(frame.slice(created, created + 24)),
+              );
             }
           });
           response.on('error', () => {});
@@ -249,9 +258,11 @@ async function runScenario(
 
     const sentAt: number[] = [];
     const latencies: number[] = [];
-    const onQuestion = (n: number, at: number) => {
+    const fanOut: number[] = [];
+    const onQuestion = (n: number, at: number, sinceWrite: number) => {
       const sent = sentAt[n];
       if (sent !== undefined) latencies.push(at - sent);
+      fanOut.push(sinceWrite);
     };
     const agents = servers.map(() => new http.Agent({ keepAlive: false, maxSockets: Infinity }));
     for (let i = 0; i < STREAMS; i += 100) {
@@ -360,6 +371,7 @@ async function runScenario(
     }
     const sorted = Float64Array.from(latencies).sort();
     const postSorted = Float64Array.from(postTimes).sort();
+    const fanSorted = Float64Array.from(fanOut).sort();
     postAgent.destroy();
     return {
       label: scenario.label,
@@ -374,11 +386,16 @@ async function runScenario(
       rssPerStreamKiB,
       serverCpu,
       benchCpu,
+      fanP50: quantile(fanSorted, 0.5),
+      fanP99: quantile(fanSorted, 0.99),
       postP50: quantile(postSorted, 0.5),
       postP99: quantile(postSorted, 0.99),
       reconnects,
       lost,
       duplicated,
+      load: loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' '),
     };
   } finally {
     for (const client of clients) client.cut();
@@ -405,17 +422,33 @@ export async function run(): Promise<string> {
     results.push(await runScenario(scenario, seconds, pgUrl));
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const rows = results.map(
-    (r) =>
-      `| ${r.label} | ${r.streams} | ${r.questions} (${r.failedPosts} failed; POST p50 ${r.postP50.toFixed(0)} ms, p99 ${r.postP99.toFixed(0)} ms) | ${r.deliveries} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(0)} ms | ${r.memoryPerStreamKiB.toFixed(1)} KiB (RSS ${r.rssPerStreamKiB.toFixed(1)} KiB) | ${Math.round(r.serverCpu * 100)} % / ${Math.round(r.benchCpu * 100)} % | ${r.reconnects} | ${r.lost} | ${r.duplicated} |`,
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  const rows = results.map((r) =>
+    [
+      r.label,
+      r.streams,
+      `${r.questions} (${r.failedPosts} failed)`,
+      r.deliveries,
+      `${ms(r.fanP50)} / ${ms(r.fanP99)}`,
+      `${ms(r.p50)} / ${ms(r.p99)} (max ${ms(r.max)})`,
+      `${ms(r.postP50)} / ${ms(r.postP99)}`,
+      `${r.memoryPerStreamKiB.toFixed(1)} KiB (RSS ${r.rssPerStreamKiB.toFixed(1)} KiB)`,
+      `${Math.round(r.serverCpu * 100)} % / ${Math.round(r.benchCpu * 100)} %`,
+      r.reconnects,
+      r.lost,
+      r.duplicated,
+      r.load,
+    ].join(' | '),
   );
   return [
-    `Live sessions: ${STREAMS} open streams, ${RATE} questions/s for ${seconds} s, ${RECONNECTS} forced reconnects with Last-Event-ID (${new Date().toISOString().slice(0, 10)}; ${platform()} ${release()}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load generator and servers on the same machine, 127.0.0.1).`,
+    `Live sessions: ${STREAMS} open streams, ${RATE} questions/s posted over HTTP for ${seconds} s, ${RECONNECTS} streams cut and resumed with Last-Event-ID (${new Date().toISOString().slice(0, 10)}; ${platform()} ${release()}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; servers and load generator on the same machine, 127.0.0.1).`,
     '',
-    '| scenario | streams | questions | deliveries | p50 | p99 | max | server memory per stream (heap + external after GC) | CPU per server / load generator | reconnects | lost | duplicated |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
-    pgUrl ? '' : '\n(No PostgreSQL URL: the two-process scenario was skipped.)',
+    'Latency "from the write": the question\u2019s createdAt on the server to the event parsed by each client (fan-out). "From the POST": the request sent to the event parsed (includes queueing when questions come faster than the database commits them).',
+    '',
+    '| scenario | streams | questions | deliveries | p50 / p99 from the write | p50 / p99 from the POST | POST answered p50 / p99 | server memory per stream (heap + external after GC) | CPU per server / load generator | reconnects | lost | duplicated | load average after |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r} |`),
+    pgUrl ? '' : '\n(No PostgreSQL URL: the PostgreSQL and two-process scenarios were skipped.)',
   ].join('\n');
 }
 
