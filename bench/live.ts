@@ -25,7 +25,7 @@ import { createLiveSession } from '../src/modules/live/index.ts';
 import { startServer, type ServerProcess } from '../test/helpers/server.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const STREAMS = 2000;
+const STREAMS = Number(process.env.BENCH_LIVE_STREAMS ?? 2000);
 const RATE = 50;
 const RECONNECTS = 100;
 const PARTICIPANTS = 400;
@@ -137,24 +137,41 @@ async function prepare(scenario: Scenario, pgUrl: string | null) {
   return { env, sessionId: session.id, cleanup };
 }
 
+const CREATED = /"createdAt": ?"([^"]+)"/;
+
 /** A stream client that keeps only what the figures need: ids and latencies. */
 class Client {
   ids: number[] = [];
   lastId: number;
   request: http.ClientRequest | null = null;
+  resuming = false;
   constructor(
-    readonly base: string,
-    readonly path: string,
+    readonly url: string,
+    private readonly agent: http.Agent,
     after: number,
     private readonly onQuestion: (n: number, at: number, sinceWrite: number) => void,
   ) {
     this.lastId = after;
   }
 
-  connect(agent: http.Agent): Promise<void> {
+  /** Cuts the connection and comes back after `delayMs` from the last id seen, as EventSource does. */
+  cutAndResume(delayMs: number): boolean {
+    if (this.resuming) return false;
+    this.resuming = true;
+    this.cut();
+    void sleep(delayMs)
+      .then(() => this.connect())
+      .finally(() => {
+        this.resuming = false;
+      });
+    return true;
+  }
+
+  connect(): Promise<void> {
+    const agent = this.agent;
     return new Promise((resolve, reject) => {
       const request = http.get(
-        `${this.base}${this.path}`,
+        this.url,
         { agent, headers: { accept: 'text/event-stream', 'last-event-id': String(this.lastId) } },
         (response) => {
           if (response.statusCode !== 200) {
@@ -177,11 +194,11 @@ class Client {
               const marker = frame.indexOf('bench#');
               if (marker === -1) continue;
               // createdAt is the server's clock when it wrote the question (same machine).
-              const created = frame.indexOf('"createdAt":"') + 13;
+              const created = CREATED.exec(frame)?.[1];
               this.onQuestion(
                 parseInt(frame.slice(marker + 6), 10),
                 performance.now(),
-                Date.now() - Date.parse(frame.slice(created, created + 24)),
+                created ? Date.now() - Date.parse(created) : NaN,
               );
             }
           });
@@ -218,7 +235,9 @@ async function runScenario(
   const servers: ServerProcess[] = [];
   const clients: Client[] = [];
   try {
-    const options = { ...env, NODE_OPTIONS: `--expose-gc --require ${PROBE}` };
+    // BENCH_SERVER_NODE_OPTIONS adds options to the servers, e.g. --cpu-prof to profile them.
+    const extra = process.env.BENCH_SERVER_NODE_OPTIONS ?? '';
+    const options = { ...env, NODE_OPTIONS: `--expose-gc --require ${PROBE} ${extra}`.trim() };
     for (let i = 0; i < scenario.processes; i++) servers.push(await startServer(options));
 
     // One browser's CSRF pair serves every simulated participant (the token is not per participant).
@@ -262,7 +281,7 @@ async function runScenario(
     const onQuestion = (n: number, at: number, sinceWrite: number) => {
       const sent = sentAt[n];
       if (sent !== undefined) latencies.push(at - sent);
-      fanOut.push(sinceWrite);
+      if (!Number.isNaN(sinceWrite)) fanOut.push(sinceWrite);
     };
     const agents = servers.map(() => new http.Agent({ keepAlive: false, maxSockets: Infinity }));
     for (let i = 0; i < STREAMS; i += 100) {
@@ -270,13 +289,13 @@ async function runScenario(
         Array.from({ length: 100 }, (_, k) => {
           const s = (i + k) % servers.length;
           const client = new Client(
-            servers[s]!.base,
-            `/api/v1/live/${sessionId}/events`,
+            `${servers[s]!.base}/api/v1/live/${sessionId}/events`,
+            agents[s]!,
             start,
             onQuestion,
           );
           clients.push(client);
-          return client.connect(agents[s]!);
+          return client.connect();
         }),
       );
     }
@@ -298,22 +317,21 @@ async function runScenario(
     const cpuBefore = servers.map((x) => cpuSeconds(x.process.pid!));
     const benchCpuBefore = process.cpuUsage();
     let reconnects = 0;
-    const reconnectEvery = (seconds * 1000) / RECONNECTS;
-    let nextCut = began + reconnectEvery / 2;
+    const cutter = setInterval(
+      () => {
+        if (reconnects >= RECONNECTS) return clearInterval(cutter);
+        // A random stream, not one already coming back; it returns 50 ms later.
+        for (;;) {
+          const victim = clients[Math.floor(Math.random() * clients.length)]!;
+          if (victim.cutAndResume(50)) break;
+        }
+        reconnects++;
+      },
+      (seconds * 900) / RECONNECTS,
+    );
     for (let n = 0; n < total; n++) {
       const due = began + (n * 1000) / RATE;
-      while (performance.now() < due) {
-        if (performance.now() >= nextCut && reconnects < RECONNECTS) {
-          const victim = clients[Math.floor(Math.random() * clients.length)]!;
-          victim.cut();
-          reconnects++;
-          nextCut += reconnectEvery;
-          // Straight back, as EventSource would after its retry delay, from the last id it saw.
-          const s = servers.findIndex((x) => x.base === victim.base);
-          void sleep(50).then(() => victim.connect(agents[s]!));
-        }
-        await sleep(Math.max(0, Math.min(due, nextCut) - performance.now()));
-      }
+      if (performance.now() < due) await sleep(due - performance.now());
       const server = servers[n % servers.length]!;
       const body = JSON.stringify({
         text: `Benchmark question bench#${n} about capacity`,
@@ -349,6 +367,7 @@ async function runScenario(
       );
     }
     await Promise.all(posts);
+    clearInterval(cutter);
     const elapsed = (performance.now() - began) / 1000;
     const serverCpu =
       servers.reduce((sum, x, i) => sum + cpuSeconds(x.process.pid!) - cpuBefore[i]!, 0) /
