@@ -368,6 +368,12 @@ async function runScenario(
     }
     await Promise.all(posts);
     clearInterval(cutter);
+    // A busy load generator may fall behind its cutting schedule: finish the count now.
+    while (reconnects < RECONNECTS) {
+      const victim = clients[Math.floor(Math.random() * clients.length)]!;
+      if (victim.cutAndResume(50)) reconnects++;
+      await sleep(10);
+    }
     const elapsed = (performance.now() - began) / 1000;
     const serverCpu =
       servers.reduce((sum, x, i) => sum + cpuSeconds(x.process.pid!) - cpuBefore[i]!, 0) /
@@ -379,7 +385,9 @@ async function runScenario(
       (await json(`${servers[0]!.base}/api/v1/live/${sessionId}`)).body!.lastSeq,
     );
     const deadline = Date.now() + 15_000;
-    while (clients.some((c) => c.lastId < final) && Date.now() < deadline) await sleep(100);
+    while (clients.some((c) => c.resuming || c.lastId < final) && Date.now() < deadline) {
+      await sleep(100);
+    }
 
     let lost = 0;
     let duplicated = 0;
