@@ -54,7 +54,10 @@ describe('live session in Chromium', () => {
     await page.goto(`${env.baseUrl}/live/${sessionId}`);
     await page.check(`input[name="origin"][value="${origin}"]`);
     await page.fill('#field-name', name);
-    await Promise.all([page.waitForURL(/done=joined/), page.click('.live-join button[type="submit"]')]);
+    await Promise.all([
+      page.waitForURL(/done=joined/),
+      page.click('.live-join button[type="submit"]'),
+    ]);
   }
 
   it('shows a question asked in one browser in another at once, over server-sent events', async () => {
@@ -71,7 +74,9 @@ describe('live session in Chromium', () => {
     await asker!.fill('#field-text', text);
     await asker!.click('.live-ask button[type="submit"]');
     await asker!.getByText('Your question is published.').waitFor();
-    await watcher!.locator('.live-questions .live-question-text', { hasText: text }).waitFor({ timeout: 10_000 });
+    await watcher!
+      .locator('.live-questions .live-question-text', { hasText: text })
+      .waitFor({ timeout: 10_000 });
     expect(await watcher!.evaluate(() => (window as unknown as { mark?: number }).mark)).toBe(42);
     await expect(watcher!.locator('.live-question').first().textContent()).resolves.toContain(
       'Asked by Amani',
@@ -94,7 +99,10 @@ describe('live session in Chromium', () => {
     await join(page, 'room', 'Chidi');
     const text = 'Without JavaScript, can I still ask a question?';
     await page.fill('#field-text', text);
-    await Promise.all([page.waitForURL(/done=asked/), page.click('.live-ask button[type="submit"]')]);
+    await Promise.all([
+      page.waitForURL(/done=asked/),
+      page.click('.live-ask button[type="submit"]'),
+    ]);
     await page.getByText('Your question is published.').waitFor();
     await page.locator('.live-questions .live-question-text', { hasText: text }).waitFor();
 

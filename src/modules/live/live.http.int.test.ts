@@ -249,6 +249,23 @@ describe.each(databaseKinds())('live pages and API on %s', (kind) => {
     expect(badPage.statusCode).toBe(404);
   });
 
+  it('documents the live API in /openapi.json, the stream as text/event-stream', async () => {
+    const doc = (await env.app.inject('/openapi.json')).json();
+    const paths = Object.keys(doc.paths);
+    for (const path of [
+      '/api/v1/live/{sessionId}/events',
+      '/api/v1/live/{sessionId}/questions',
+      '/api/v1/live/{sessionId}/questions/{questionId}/votes',
+      '/api/v1/live/{sessionId}/summary',
+      '/api/v1/live/{sessionId}/report',
+    ]) {
+      expect(paths).toContain(path);
+    }
+    const events = doc.paths['/api/v1/live/{sessionId}/events'].get;
+    expect(Object.keys(events.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(paths.some((p: string) => p.startsWith('/live/'))).toBe(false);
+  });
+
   it('joins by short link and QR code', async () => {
     const agent = new TestAgent(env.app);
     const redirect = await agent.get(`/l/${code.toLowerCase()}`);
