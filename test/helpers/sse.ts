@@ -17,6 +17,8 @@ export interface SseStream {
   comments: string[];
   status: Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>;
   lastId: number;
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
   /** Resolves when an event satisfies `test` (already received ones count). */
   waitFor(test: (event: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
   close(): void;
@@ -37,7 +39,9 @@ export function openSse(
   if (options.lastEventId !== undefined) headers['last-event-id'] = String(options.lastEventId);
   const waiters = new Set<{ test: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }>();
   let request: http.ClientRequest | null = null;
+  let markEnded: () => void = () => {};
   const stream: SseStream = {
+    ended: new Promise<void>((resolve) => (markEnded = resolve)),
     events: [],
     comments: [],
     lastId: options.lastEventId ?? 0,
@@ -106,6 +110,7 @@ export function openSse(
         }
       });
       response.on('error', () => {});
+      response.on('close', () => markEnded());
     });
     request.on('error', (error) => {
       if (!('code' in error && error.code === 'ECONNRESET')) reject(error);

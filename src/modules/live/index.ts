@@ -22,7 +22,6 @@ async function liveRoutes(app: FastifyInstance): Promise<void> {
   const hub = new LiveHub(app.deps);
   // Open streams would keep the server from closing: end them first (clients reconnect and replay).
   app.addHook('preClose', async () => hub.close());
-  app.addHook('onClose', async () => hub.close());
   await app.register(liveApiRoutes(hub));
   await app.register(livePages);
 }

@@ -65,15 +65,6 @@ export function updateSession(trx: Db, id: string, patch: Updateable<LiveSession
     .executeTakeFirstOrThrow();
 }
 
-export function listSessions(db: Db, limit: number) {
-  return db
-    .selectFrom('live_sessions')
-    .selectAll()
-    .orderBy('starts_at', 'desc')
-    .limit(limit)
-    .execute();
-}
-
 export function speakersOf(db: Db, sessionId: string) {
   return db
     .selectFrom('live_speakers')

@@ -110,14 +110,15 @@ async function rateLimit(
   }
 }
 
-/** Tells every process that the session has new events; the events themselves are in the table. */
-async function hint(ctx: ServiceContext, sessionId: string, seq: number): Promise<void> {
-  try {
-    await ctx.bus.publish(LIVE_CHANNEL, `${sessionId}:${seq}`);
-  } catch (error) {
-    // Streams also poll on every heartbeat, so a lost hint delays events but loses none.
+/**
+ * Tells every process that the session has new events; the events themselves are in the table.
+ * Not awaited by the request: the change is committed, and streams also poll on every heartbeat,
+ * so a lost hint delays events but loses none.
+ */
+function hint(ctx: ServiceContext, sessionId: string, seq: number): void {
+  ctx.bus.publish(LIVE_CHANNEL, `${sessionId}:${seq}`).catch((error: unknown) => {
     ctx.log.warn({ err: error }, 'live: could not publish a hint');
-  }
+  });
 }
 
 /** The events a question's change produces, for each audience allowed to know. */
@@ -298,11 +299,6 @@ export async function findSessionByCode(ctx: ServiceContext, code: string): Prom
   return session.id;
 }
 
-export async function recentSessions(ctx: ServiceContext, limit = 20): Promise<LiveSessionView[]> {
-  const rows = await repo.listSessions(ctx.db, limit);
-  return rows.map((r) => sessionView(r, []));
-}
-
 export interface SettingsChange {
   moderation?: boolean;
   remoteSegment?: boolean;
@@ -350,7 +346,7 @@ export async function updateSettings(
     });
     return { updated, seq };
   });
-  await hint(ctx, found.id, result.seq);
+  hint(ctx, found.id, result.seq);
   if (change.status === 'closed' && result.updated.scheduled_session_id) {
     await sendFiguresToReport(
       ctx,
@@ -547,7 +543,7 @@ export async function askQuestion(
     if (seq === null) throw closedError();
     return { row, seq };
   });
-  await hint(ctx, sessionId, seq);
+  hint(ctx, sessionId, seq);
   return questionView(row, 'author');
 }
 
@@ -600,7 +596,7 @@ export async function voteQuestion(
     if (seq === null) throw closedError();
     return { votes: updated.votes, seq };
   });
-  await hint(ctx, sessionId, result.seq);
+  hint(ctx, sessionId, result.seq);
   return { id: questionId, votes: result.votes };
 }
 
@@ -747,7 +743,7 @@ export async function moderateQuestion(
     });
     return { row: updated, seq };
   });
-  await hint(ctx, session.id, seq);
+  hint(ctx, session.id, seq);
   return questionView(row, 'staff');
 }
 
@@ -864,7 +860,7 @@ export async function postBackstage(
     });
     return { message, seq };
   });
-  await hint(ctx, session.id, seq);
+  hint(ctx, session.id, seq);
   return message;
 }
 
@@ -940,7 +936,7 @@ export async function toggleTurn(
     });
     return { speaker, seq };
   });
-  await hint(ctx, session.id, result.seq);
+  hint(ctx, session.id, result.seq);
   return { speaker: result.speaker };
 }
 

@@ -220,4 +220,21 @@ describe.each(databaseKinds())('live event streams on %s', (kind) => {
     const unknown = openSse(`${base}/0190a5e4-0000-7000-8000-000000000000/events`);
     expect((await unknown.status).status).toBe(404);
   });
+
+  it('ends open streams when the server closes, so that shutting down does not hang', async () => {
+    const other = await createTestEnv(kind);
+    await other.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = other.app.server.address() as AddressInfo;
+    const session = await live.createLiveSession(other.ctx(), {
+      eventId: 'ev-close',
+      title: 'Closing',
+      startsAt: '2026-06-24T09:00:00Z',
+      endsAt: '2026-06-24T10:00:00Z',
+    });
+    const open = openSse(`http://127.0.0.1:${port}/api/v1/live/${session.id}/events`);
+    expect((await open.status).status).toBe(200);
+    // Without the hub ending its streams first, this would wait for them forever.
+    await other.close();
+    await open.ended;
+  }, 20_000);
 });

@@ -14,10 +14,9 @@
 import type { Bus } from '../../platform/bus.ts';
 import type { ServiceContext } from '../../platform/context.ts';
 import type { Logger } from 'pino';
-import { sseFrame } from './live.ts';
+import { audiencesFor, sseFrame } from './live.ts';
 import { currentSeq, LIVE_CHANNEL, readEvents, type StreamAccess } from './live.service.ts';
 import type { EventRow } from './live.repository.ts';
-import { audiencesFor } from './live.ts';
 
 /** Where streams read events from: the live_events table (tests may substitute a log). */
 export interface EventLog {
@@ -215,13 +214,6 @@ export class LiveHub {
     this.timer.unref();
   }
 
-  /** Open streams in this process. */
-  get size(): number {
-    let n = 0;
-    for (const feed of this.feeds.values()) n += feed.clients.size;
-    return n;
-  }
-
   private onHint(payload: string): void {
     const colon = payload.lastIndexOf(':');
     const feed = this.feeds.get(payload.slice(0, colon));
@@ -284,6 +276,7 @@ export class LiveHub {
 
   /** Ends every stream (the server is shutting down; clients reconnect elsewhere and replay). */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
     this.unsubscribe();

@@ -278,9 +278,3 @@ export function zonedToUtc(local: string, tz: string): Date | null {
   const first = guess - zoneOffset(new Date(guess), tz);
   return new Date(guess - zoneOffset(new Date(first), tz));
 }
-
-/** An instant as the wall-clock value of a datetime-local field in `tz`. */
-export function utcToZonedInput(date: Date, tz: string): string {
-  const shifted = new Date(date.getTime() + zoneOffset(date, tz));
-  return shifted.toISOString().slice(0, 16);
-}
