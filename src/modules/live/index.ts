@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { openDatabase } from '../../db/database.ts';
 import { liveApiRoutes } from './live.routes.ts';
 import { livePages } from './live.pages.tsx';
 import { LiveHub } from './live.stream.ts';
@@ -19,9 +20,19 @@ export type { SpeakingTimeFigures } from './speaking-time.ts';
 
 /** Routes, pages and this app's stream hub (one per app: it holds the open streams). */
 async function liveRoutes(app: FastifyInstance): Promise<void> {
-  const hub = new LiveHub(app.deps);
+  const { deps } = app;
+  // On a PostgreSQL server, streams read through two connections of their own, so that new events
+  // reach clients without queueing behind the writes that fill the main pool in a busy session.
+  const streamDb =
+    deps.dbKind === 'postgres' && deps.config.databaseUrl
+      ? await openDatabase({ databaseUrl: deps.config.databaseUrl, poolSize: 2 })
+      : null;
+  const hub = new LiveHub({ ...deps, db: streamDb?.db ?? deps.db });
   // Open streams would keep the server from closing: end them first (clients reconnect and replay).
-  app.addHook('preClose', async () => hub.close());
+  app.addHook('preClose', async () => {
+    hub.close();
+    await streamDb?.close();
+  });
   await app.register(liveApiRoutes(hub));
   await app.register(livePages);
 }
