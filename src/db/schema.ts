@@ -15,6 +15,7 @@ import type { CountriesTables } from '../modules/countries/countries.table.ts';
 import type { ExpertsTables } from '../modules/experts/experts.table.ts';
 import type { DiscussionsTables } from '../modules/discussions/discussions.table.ts';
 import type { CatalogueTables } from '../modules/catalogue/catalogue.table.ts';
+import type { LiveTables } from '../modules/live/live.table.ts';
 
 // One line per module, so that each adds its own line (the last line closes the list).
 // prettier-ignore
@@ -32,4 +33,5 @@ export type Database =
   & ExpertsTables
   & DiscussionsTables
   & CatalogueTables
+  & LiveTables
   & Record<never, never>;

@@ -10,6 +10,7 @@ import { processesModule } from './processes/index.ts';
 import { expertsModule } from './experts/index.ts';
 import { discussionsModule } from './discussions/index.ts';
 import { catalogueModule } from './catalogue/index.ts';
+import { liveModule } from './live/index.ts';
 
 /**
  * Every domain module, in dependency order: demo data is seeded in this order, and a module's
@@ -27,6 +28,7 @@ export const MODULES: readonly ModuleDefinition[] = [
   expertsModule,
   discussionsModule,
   catalogueModule,
+  liveModule,
   // Awareness gathers the others' feeds, sitemaps and deadlines: keep it last.
   awarenessModule,
 ];
