@@ -35,7 +35,7 @@ export default defineConfig({
           name: 'e2e',
           include: e2e,
           globalSetup: ['test/setup/databases.ts'],
-          testTimeout: 90_000,
+          testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },
