@@ -12,7 +12,6 @@ import {
   scoreLabelledPairs,
   type LabelledPair,
 } from '../src/modules/initiatives/overlap.quality.ts';
-import { machineFacts } from './machine.ts';
 
 export async function run(): Promise<string> {
   const pairs = JSON.parse(
@@ -38,7 +37,6 @@ export async function run(): Promise<string> {
   const lines = [
     '## Overlap quality (bench/overlap-quality.ts)',
     '',
-    machineFacts(),
     '',
     `${pairs.length} labelled pairs: ${counts.duplicate} duplicates, ${counts.complementary} complementary, ${counts.unrelated} unrelated. Score = ${OVERLAP_WEIGHTS.text} × text similarity (TF-IDF cosine, idf from the pairs and the 175 demo initiatives) + ${OVERLAP_WEIGHTS.time} × time overlap + ${OVERLAP_WEIGHTS.themes} × theme overlap + ${OVERLAP_WEIGHTS.countries} × country overlap; "likely duplicate" when the score is at least ${DUPLICATE_THRESHOLD}.`,
     '',

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { machineFacts, median } from './machine.ts';
+import { median } from './lib/report.ts';
 
 interface Run {
   n: number;
@@ -52,7 +52,6 @@ export async function run(): Promise<string> {
   const lines = [
     '## Overlap analysis (bench/overlap.ts)',
     '',
-    machineFacts(),
     '',
     `Generated initiatives (bench/initiatives-generator.ts: skewed countries, 1–2 themes, 6–36 month periods, ~5 % paraphrased duplicates; a narrow vocabulary, so many more candidate pairs than real data). Times are medians of the runs: wall-clock, and CPU time of the analysing process (what the work costs when the machine is shared; load average at the start: ${load.toFixed(1)} on ${cpus().length} cores). Memory is the peak resident set of that process, the generated data included. The growth exponent k (time ∝ n^k) is from CPU time.`,
     '',

@@ -13,7 +13,13 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[index]!;
 }
 
-export const median = (values: readonly number[]) => quantile(values, 0.5);
+/** The middle value, or the mean of the two middle values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
   return [
