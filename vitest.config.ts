@@ -13,6 +13,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Some unit files read the whole source tree (the catalogue check); a loaded machine is slow.
+          testTimeout: 30_000,
           include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
           exclude: [...int, ...e2e, 'node_modules/**'],
         },
