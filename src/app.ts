@@ -21,7 +21,7 @@ import { loadCatalogue, type Catalogue } from './platform/i18n/index.ts';
 import { AJV_OPTIONS } from './platform/validation.ts';
 import { localePlugin, rewriteLocalePrefix } from './platform/http/locale.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
-import { idempotencyPlugin } from './platform/http/idempotency.ts';
+import { idempotencyPlugin, requestDb } from './platform/http/idempotency.ts';
 import { errorPlugin } from './platform/http/errors.ts';
 import { securityPlugin } from './platform/http/security.ts';
 import { operationsRoutes } from './platform/http/operations.ts';
@@ -82,6 +82,8 @@ export async function buildApp(
     getter(this: FastifyRequest): ServiceContext {
       return {
         ...deps,
+        // Fenced by the request's Idempotency-Key claim, if it holds one.
+        db: requestDb(deps.db, this),
         actor: this.actor,
         requestId: String(this.id),
         locale: this.locale,

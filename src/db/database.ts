@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { lockDataDir } from './lock.ts';
+import { INSTANCE_NAME } from './instance.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -46,6 +47,7 @@ function poolFor(connectionString: string, max: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
+    application_name: INSTANCE_NAME,
     // A query waiting longer than this for a connection is an error, not a silent hang.
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,

@@ -47,7 +47,12 @@ export interface IdempotencyKeysTable {
   owner: string;
   key: string;
   request_hash: string;
-  state: 'started' | 'done';
+  /** started: running or interrupted; applied: its write committed, answer not stored; done. */
+  state: 'started' | 'applied' | 'done';
+  /** The process holding the claim (its PostgreSQL application_name). */
+  claimed_by: string | null;
+  /** Checked by every transaction of the request before commit: only the holder writes. */
+  claim_token: string | null;
   response_status: number | null;
   response_type: string | null;
   response_location: string | null;
