@@ -43,6 +43,8 @@ export interface CrashResult {
   writes: number;
   /** Answered 2xx (first try or a retry). */
   acknowledged: number;
+  /** Of those, answered 2xx only on a retry after a kill or a cut. */
+  acknowledgedOnRetry: number;
   /** Committed, answer lost in a crash; a retry was told so (409, Idempotency-Status: applied). */
   confirmedApplied: number;
   /** Refused by the server (4xx other than 409): must not be stored. */
@@ -392,6 +394,7 @@ export async function runCrashCycles(options: CrashOptions): Promise<CrashResult
     cuts,
     writes: writes.length,
     acknowledged: writes.filter((w) => w.state === 'acknowledged').length,
+    acknowledgedOnRetry: writes.filter((w) => w.state === 'acknowledged' && w.attempts > 1).length,
     confirmedApplied: writes.filter((w) => w.state === 'applied').length,
     refused: refused.length,
     unresolved: writes.filter((w) => w.state === 'pending').length,
