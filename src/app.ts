@@ -24,6 +24,7 @@ import { csrfPlugin } from './platform/http/csrf.ts';
 import { idempotencyPlugin } from './platform/http/idempotency.ts';
 import { errorPlugin } from './platform/http/errors.ts';
 import { securityPlugin } from './platform/http/security.ts';
+import { readRoutingPlugin, readsFromPrimary } from './platform/http/read-routing.ts';
 import { operationsRoutes } from './platform/http/operations.ts';
 import { renderErrorPage } from './web/error-page.tsx';
 import { homePage } from './web/home.page.tsx';
@@ -82,6 +83,7 @@ export async function buildApp(
     getter(this: FastifyRequest): ServiceContext {
       return {
         ...deps,
+        readDb: readsFromPrimary(this) ? deps.db : deps.readDb,
         actor: this.actor,
         requestId: String(this.id),
         locale: this.locale,
@@ -105,6 +107,10 @@ export async function buildApp(
   });
   await app.register(etag, { weak: true });
   await app.register(fp(securityPlugin), { https: deps.config.secureCookies });
+  await app.register(fp(readRoutingPlugin), {
+    enabled: deps.readDb !== deps.db,
+    https: deps.config.secureCookies,
+  });
   await app.register(fp(localePlugin));
   await app.register(fp(errorPlugin), { renderPage: renderErrorPage });
 
