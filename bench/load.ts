@@ -137,13 +137,28 @@ interface Measured {
   loadBefore: number;
 }
 
+/** What went wrong, to print: the first few non-2xx answers of a run. */
+const failures: string[] = [];
+
+/** Each request keeps its first non-2xx answers (status, path and the start of the body). */
+function watched(requests: Request[]): Request[] {
+  return requests.map((request) => ({
+    ...request,
+    onResponse: (status: number, body: string) => {
+      if ((status < 200 || status > 299) && failures.length < 5) {
+        failures.push(`${status} ${request.method} ${request.path ?? ''}: ${body.slice(0, 300)}`);
+      }
+    },
+  }));
+}
+
 function fire(urls: string[], requests: Request[], seconds: number): Promise<autocannon.Result> {
   return autocannon({
     // autocannon takes a list too, and deals the connections over it round-robin.
     url: urls as unknown as string,
     connections: CONNECTIONS,
     duration: seconds,
-    requests,
+    requests: watched(requests),
     // Slow answers are measured, not dropped: a 10 s timeout counts as an error.
     timeout: 10,
   });
@@ -171,6 +186,7 @@ async function underProcesses(count: number, data: LoadDatabase): Promise<Measur
       console.log(
         `${count} process(es), ${scenario.name}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, errors ${errorsOf(result)}`,
       );
+      for (const failure of failures.splice(0)) console.log(`  ${failure}`);
       out.push({ processes: count, scenario, result, loadBefore });
     }
     return out;
@@ -180,7 +196,20 @@ async function underProcesses(count: number, data: LoadDatabase): Promise<Measur
 }
 
 function errorsOf(result: autocannon.Result): number {
-  return result.errors + result.timeouts + result.non2xx;
+  // autocannon's errors include its time-outs.
+  return result.errors + result.non2xx;
+}
+
+/** "0", or the count with its kinds: "2 (500 × 2)". */
+function errorText(result: autocannon.Result): string {
+  const total = errorsOf(result);
+  if (total === 0) return '0';
+  const kinds = Object.entries(result.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, { count }]) => `${code} × ${count ?? 0}`);
+  if (result.timeouts) kinds.push(`time-out × ${result.timeouts}`);
+  if (result.errors > result.timeouts) kinds.push(`socket × ${result.errors - result.timeouts}`);
+  return `${total} (${kinds.join(', ')})`;
 }
 
 export async function run(): Promise<string> {
@@ -203,7 +232,7 @@ export async function run(): Promise<string> {
       result.requests.average.toFixed(0),
       ms(result.latency.p50),
       ms(result.latency.p99),
-      errorsOf(result),
+      errorText(result),
       loadBefore.toFixed(1),
       scenario.catalogue ? (meets ? 'yes' : 'no') : '—',
     ];
