@@ -6,7 +6,7 @@
  *
  * The database (BENCH_LOAD_DATABASE, default `load_bench`, on the server of BENCH_DATABASE_URL or
  * TEST_DATABASE_URL) is kept between runs; sizes BENCH_LOAD_RESOURCES (100,000) and
- * BENCH_LOAD_INITIATIVES (20,000). BENCH_LOAD_SECONDS per scenario (10), BENCH_LOAD_CONNECTIONS
+ * BENCH_LOAD_INITIATIVES (20,000). BENCH_LOAD_SECONDS per scenario (20), BENCH_LOAD_CONNECTIONS
  * (16), BENCH_LOAD_PROCESSES ("1,2").
  */
 import { loadavg } from 'node:os';
@@ -29,7 +29,7 @@ const SIZES = {
   resources: number('BENCH_LOAD_RESOURCES', 100_000),
   initiatives: number('BENCH_LOAD_INITIATIVES', 20_000),
 };
-const SECONDS = number('BENCH_LOAD_SECONDS', 10);
+const SECONDS = number('BENCH_LOAD_SECONDS', 20);
 const CONNECTIONS = number('BENCH_LOAD_CONNECTIONS', 16);
 const PROCESS_COUNTS = (process.env.BENCH_LOAD_PROCESSES ?? '1,2')
   .split(',')
@@ -56,75 +56,65 @@ const SEARCHES = [
 ];
 
 type Request = autocannon.Request;
-type Pick = () => string;
+/** One request to send: drawn afresh for every request a connection makes. */
+type Draw = () => Pick<Request, 'method' | 'path' | 'headers' | 'body'> & { kind: string };
 
-function picker(list: readonly string[]): Pick {
-  return () => list[Math.floor(Math.random() * list.length)]!;
-}
-
-function get(path: Pick, accept = 'text/html'): Request {
-  return {
-    method: 'GET',
-    headers: { accept },
-    setupRequest: (request) => ({ ...request, path: path() }),
-  };
+function oneOf<T>(list: readonly T[]): T {
+  return list[Math.floor(Math.random() * list.length)]!;
 }
 
 interface Scenario {
   name: string;
   /** Catalogue reads only: these are held to the target. */
   catalogue: boolean;
-  requests: Request[];
+  /** Drawn from with equal chances (repeat an entry to weigh it). */
+  draws: Draw[];
 }
 
 function scenarios(data: LoadDatabase): Scenario[] {
-  const search = picker(SEARCHES);
-  const page = get(() => `/catalogue?${search()}`);
-  const api = get(() => `/api/v1/resources?${search()}`, 'application/json');
-  const resource = get(picker(data.resourceSlugs.map((s) => `/resources/${s}`)));
-  const initiative = get(picker(data.initiativeSlugs.map((s) => `/initiatives/${s}`)));
+  const read =
+    (kind: string, path: () => string, accept = 'text/html'): Draw =>
+    () => ({ kind, method: 'GET', path: path(), headers: { accept }, body: undefined });
+  const page = read('page', () => `/catalogue?${oneOf(SEARCHES)}`);
+  const api = read('api', () => `/api/v1/resources?${oneOf(SEARCHES)}`, 'application/json');
+  const resource = read('resource', () => `/resources/${oneOf(data.resourceSlugs)}`);
+  const initiative = read('initiative', () => `/initiatives/${oneOf(data.initiativeSlugs)}`);
   let written = 0;
-  const write: Request = {
-    method: 'POST',
-    path: '/api/v1/resources',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      authorization: `Bearer ${data.editorToken}`,
-    },
-    setupRequest: (request) => {
-      written += 1;
-      const n = `${process.pid}-${Date.now()}-${written}`;
-      return {
-        ...request,
-        body: JSON.stringify({
-          kind: 'course',
-          title: { en: `Load test course ${n} on incident response` },
-          summary: { en: 'A draft added while the platform is under load.' },
-          url: `https://example.org/load/${n}`,
-          providers: ['Load Bench'],
-          themes: ['incident-management'],
-          audiences: ['technical'],
-          format: 'online-self-paced',
-          cost: 'free',
-          durationHours: 6,
-        }),
-      };
-    },
+  const write: Draw = () => {
+    written += 1;
+    const n = `${process.pid}-${Date.now()}-${written}`;
+    return {
+      kind: 'write',
+      method: 'POST',
+      path: '/api/v1/resources',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: `Bearer ${data.editorToken}`,
+      },
+      body: JSON.stringify({
+        kind: 'course',
+        title: { en: `Load test course ${n} on incident response` },
+        summary: { en: 'A draft added while the platform is under load.' },
+        url: `https://example.org/load/${n}`,
+        providers: ['Load Bench'],
+        themes: ['incident-management'],
+        audiences: ['technical-cert'],
+        format: 'online-self-paced',
+        cost: 'free',
+        durationHours: 6,
+      }),
+    };
   };
   return [
-    { name: 'catalogue search page', catalogue: true, requests: [page] },
-    { name: 'catalogue search API', catalogue: true, requests: [api] },
-    {
-      name: 'detail pages (resource, initiative)',
-      catalogue: true,
-      requests: [resource, initiative],
-    },
+    { name: 'catalogue search page', catalogue: true, draws: [page] },
+    { name: 'catalogue search API', catalogue: true, draws: [api] },
+    { name: 'detail pages (resource, initiative)', catalogue: true, draws: [resource, initiative] },
     {
       name: 'mix: 90 % reads, 10 % writes',
       catalogue: false,
-      // One write in every ten requests of each connection.
-      requests: [page, api, resource, initiative, page, api, resource, initiative, page, write],
+      // Each request is a write with a chance of one in ten, however few a connection makes.
+      draws: [page, page, api, api, resource, resource, initiative, initiative, page, write],
     },
   ];
 }
@@ -135,30 +125,43 @@ interface Measured {
   result: autocannon.Result;
   /** The machine's 1-minute load average when the scenario started: the machine is shared. */
   loadBefore: number;
+  /** Resources created (201) during the measured run. */
+  writes: number;
 }
 
 /** What went wrong, to print: the first few non-2xx answers of a run. */
 const failures: string[] = [];
+/** Answers per kind of request and status, e.g. "write 201". */
+const answered = new Map<string, number>();
 
-/** Each request keeps its first non-2xx answers (status, path and the start of the body). */
-function watched(requests: Request[]): Request[] {
-  return requests.map((request) => ({
-    ...request,
-    onResponse: (status: number, body: string) => {
-      if ((status < 200 || status > 299) && failures.length < 5) {
-        failures.push(`${status} ${request.method} ${request.path ?? ''}: ${body.slice(0, 300)}`);
-      }
+/** One autocannon request that becomes a fresh draw each time, and notes what came back. */
+function drawing(draws: Draw[]): Request[] {
+  return [
+    {
+      setupRequest: (request, context: { kind?: string; path?: string }) => {
+        const { kind, ...drawn } = oneOf(draws)();
+        context.kind = kind;
+        context.path = drawn.path;
+        return { ...request, ...drawn };
+      },
+      onResponse: (status, body, context: { kind?: string; path?: string }) => {
+        const key = `${context.kind} ${status}`;
+        answered.set(key, (answered.get(key) ?? 0) + 1);
+        if ((status < 200 || status > 299) && failures.length < 5) {
+          failures.push(`${status} ${context.kind} ${context.path}: ${body.slice(0, 300)}`);
+        }
+      },
     },
-  }));
+  ];
 }
 
-function fire(urls: string[], requests: Request[], seconds: number): Promise<autocannon.Result> {
+function fire(urls: string[], draws: Draw[], seconds: number): Promise<autocannon.Result> {
   return autocannon({
     // autocannon takes a list too, and deals the connections over it round-robin.
     url: urls as unknown as string,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: watched(requests),
+    requests: drawing(draws),
     // Slow answers are measured, not dropped: a 10 s timeout counts as an error.
     timeout: 10,
   });
@@ -180,14 +183,17 @@ async function underProcesses(count: number, data: LoadDatabase): Promise<Measur
     const out: Measured[] = [];
     for (const scenario of scenarios(data)) {
       // Warm-up: caches, JIT and pools, not measured.
-      await fire(urls, scenario.requests, 3);
+      await fire(urls, scenario.draws, 3);
+      answered.clear();
+      failures.length = 0;
       const loadBefore = loadavg()[0]!;
-      const result = await fire(urls, scenario.requests, SECONDS);
+      const result = await fire(urls, scenario.draws, SECONDS);
+      const writes = answered.get('write 201') ?? 0;
       console.log(
         `${count} process(es), ${scenario.name}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, errors ${errorsOf(result)}`,
       );
       for (const failure of failures.splice(0)) console.log(`  ${failure}`);
-      out.push({ processes: count, scenario, result, loadBefore });
+      out.push({ processes: count, scenario, result, loadBefore, writes });
     }
     return out;
   } finally {
@@ -220,7 +226,7 @@ export async function run(): Promise<string> {
   } finally {
     await data.close();
   }
-  const rows = measured.map(({ processes, scenario, result, loadBefore }) => {
+  const rows = measured.map(({ processes, scenario, result, loadBefore, writes }) => {
     const meets =
       result.requests.average >= TARGET.requestsPerSecond &&
       result.latency.p99 <= TARGET.p99Ms &&
@@ -229,6 +235,7 @@ export async function run(): Promise<string> {
       processes,
       scenario.name,
       result.requests.total,
+      writes,
       result.requests.average.toFixed(0),
       ms(result.latency.p50),
       ms(result.latency.p99),
@@ -251,6 +258,7 @@ export async function run(): Promise<string> {
         'processes',
         'scenario',
         'requests',
+        'writes',
         'requests/s',
         'p50',
         'p99',
