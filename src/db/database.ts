@@ -36,8 +36,12 @@ export interface OpenOptions {
 
 /** After the replica failed to connect, reads stay on the primary this long before it is tried again. */
 export const REPLICA_RETRY_MS = 5000;
-/** A replica that does not accept a connection within this is treated as down. */
+/**
+ * A replica that does not accept a connection within this is treated as down (pg-pool also uses
+ * it as the longest wait for a free connection).
+ */
 const REPLICA_CONNECT_TIMEOUT_MS = 1000;
+const POOL_QUEUE_TIMEOUT = 'timeout exceeded when trying to connect';
 
 // Counts come back as int8 and amounts as numeric; both fit a JS number for this platform's data.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -88,8 +92,12 @@ function replicaOrPrimary(
         try {
           return await replica.connect();
         } catch (error) {
-          downUntil = Date.now() + REPLICA_RETRY_MS;
-          onDown(error);
+          // Every replica connection busy for the whole wait (pg-pool's queue time-out): this
+          // read goes to the primary, but the replica is busy, not down.
+          if (!(error instanceof Error && error.message === POOL_QUEUE_TIMEOUT)) {
+            downUntil = Date.now() + REPLICA_RETRY_MS;
+            onDown(error);
+          }
         }
       }
       return primary.connect();

@@ -4,6 +4,7 @@
  * cut: what a page shows tells which database answered.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestEnv, TestAgent, type TestEnv } from '../../test/helpers/app.ts';
 import { createTestUser, signedInAgent } from '../../test/helpers/auth.ts';
 import { openTestDatabase } from '../../test/helpers/db.ts';
@@ -119,6 +120,25 @@ describe.skipIf(!inject('postgresTemplate'))('reads from a replica', () => {
     // …while everyone else still reads the replica, which (here, for ever) lags.
     expect(await status(new TestAgent(env.app), '/resources/written-now')).toBe(404);
   });
+
+  it('lends a read to the primary when every replica connection stays busy, without calling the replica down', async () => {
+    const markers = () =>
+      env.deps.readDb
+        .selectFrom('resources')
+        .select('slug')
+        .where('slug', 'in', ['primary-marker', 'replica-marker'])
+        .execute()
+        .then((rows) => rows.map((r) => r.slug));
+    const downsBefore = downs.length;
+    // The pool holds 4 replica connections: keep them all busy longer than the 1 s wait.
+    const busy = Array.from({ length: 4 }, () => sql`SELECT pg_sleep(2)`.execute(env.deps.readDb));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await markers()).toEqual(['primary-marker']);
+    await Promise.all(busy);
+    expect(downs.length).toBe(downsBefore);
+    // Not marked down: the very next read is the replica's again.
+    expect(await markers()).toEqual(['replica-marker']);
+  }, 20_000);
 
   it('keeps answering from the primary while the replica is down, and goes back to it', async () => {
     await proxy.cut();
