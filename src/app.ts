@@ -24,6 +24,7 @@ import { csrfPlugin } from './platform/http/csrf.ts';
 import { idempotencyPlugin, requestDb } from './platform/http/idempotency.ts';
 import { errorPlugin } from './platform/http/errors.ts';
 import { securityPlugin } from './platform/http/security.ts';
+import { readRoutingPlugin, readsFromPrimary } from './platform/http/read-routing.ts';
 import { operationsRoutes } from './platform/http/operations.ts';
 import { renderErrorPage } from './web/error-page.tsx';
 import { homePage } from './web/home.page.tsx';
@@ -84,6 +85,7 @@ export async function buildApp(
         ...deps,
         // Fenced by the request's Idempotency-Key claim, if it holds one.
         db: requestDb(deps.db, this),
+        readDb: readsFromPrimary(this) ? deps.db : deps.readDb,
         actor: this.actor,
         requestId: String(this.id),
         locale: this.locale,
@@ -107,6 +109,10 @@ export async function buildApp(
   });
   await app.register(etag, { weak: true });
   await app.register(fp(securityPlugin), { https: deps.config.secureCookies });
+  await app.register(fp(readRoutingPlugin), {
+    enabled: deps.readDb !== deps.db,
+    https: deps.config.secureCookies,
+  });
   await app.register(fp(localePlugin));
   await app.register(fp(errorPlugin), { renderPage: renderErrorPage });
 

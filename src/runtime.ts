@@ -27,6 +27,8 @@ export async function startRuntime(
     databaseUrl: config.databaseUrl,
     replicaUrl: config.databaseReplicaUrl,
     dataDir: config.databaseUrl ? null : config.dataDir,
+    onReplicaDown: (err) =>
+      log.warn({ err }, 'read replica unreachable: reading from the primary for a while'),
   });
   try {
     if (options.migrate !== false) await migrateToLatest(database.db);

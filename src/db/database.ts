@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { lockDataDir } from './lock.ts';
@@ -31,7 +31,18 @@ export interface OpenOptions {
   loadFrom?: string;
   /** Connections in the pool (PostgreSQL). */
   poolSize?: number;
+  /** Told when the replica cannot be reached and reads go to the primary instead. */
+  onReplicaDown?: (error: unknown) => void;
 }
+
+/** After the replica failed to connect, reads stay on the primary this long before it is tried again. */
+export const REPLICA_RETRY_MS = 5000;
+/**
+ * A replica that does not accept a connection within this is treated as down (pg-pool also uses
+ * it as the longest wait for a free connection).
+ */
+const REPLICA_CONNECT_TIMEOUT_MS = 1000;
+const POOL_QUEUE_TIMEOUT = 'timeout exceeded when trying to connect';
 
 // Counts come back as int8 and amounts as numeric; both fit a JS number for this platform's data.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -39,17 +50,17 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 // Dates without time stay "YYYY-MM-DD" strings: no time-zone shift.
 pg.types.setTypeParser(1082, (v) => v);
 
-function kyselyOver(pool: pg.Pool): Db {
+function kyselyOver(pool: PostgresPool): Db {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-function poolFor(connectionString: string, max: number): pg.Pool {
+function poolFor(connectionString: string, max: number, connectTimeoutMs = 10_000): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
     application_name: INSTANCE_NAME,
     // A query waiting longer than this for a connection is an error, not a silent hang.
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
   // A client losing its server (restart, outage) must not crash the process: the query in flight
@@ -64,11 +75,51 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   return openPglite(options);
 }
 
+/**
+ * Connections from the replica, or from the primary while the replica cannot be reached: a
+ * replica outage slows nothing down and fails no page, it only moves reads to the primary until
+ * the replica answers again (tried every REPLICA_RETRY_MS). A replica that dies in the middle of a
+ * query fails that query (503); the next one falls back.
+ */
+function replicaOrPrimary(
+  replica: pg.Pool,
+  primary: pg.Pool,
+  onDown: (error: unknown) => void,
+): PostgresPool {
+  let downUntil = 0;
+  return {
+    options: replica.options,
+    async connect(): Promise<PostgresPoolClient> {
+      if (Date.now() >= downUntil) {
+        try {
+          return await replica.connect();
+        } catch (error) {
+          // Every replica connection busy for the whole wait (pg-pool's queue time-out): this
+          // read goes to the primary, but the replica is busy, not down.
+          if (!(error instanceof Error && error.message === POOL_QUEUE_TIMEOUT)) {
+            downUntil = Date.now() + REPLICA_RETRY_MS;
+            onDown(error);
+          }
+        }
+      }
+      return primary.connect();
+    },
+    // The primary's pool belongs to the primary's Kysely, which ends it.
+    end: () => replica.end(),
+  };
+}
+
 function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   const pool = poolFor(url, options.poolSize ?? 10);
   const db = kyselyOver(pool);
   const replica = options.replicaUrl
-    ? kyselyOver(poolFor(options.replicaUrl, options.poolSize ?? 10))
+    ? kyselyOver(
+        replicaOrPrimary(
+          poolFor(options.replicaUrl, options.poolSize ?? 10, REPLICA_CONNECT_TIMEOUT_MS),
+          pool,
+          options.onReplicaDown ?? (() => {}),
+        ),
+      )
     : null;
   return {
     kind: 'postgres',

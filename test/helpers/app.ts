@@ -29,6 +29,8 @@ export interface TestEnvOptions {
   clock?: ManualClock;
   smtpUrl?: string | null;
   config?: Partial<Config>;
+  /** A database opened by the test (e.g. with a replica); the environment closes it. */
+  database?: DatabaseHandle;
 }
 
 /** A migrated database of `kind`, the dependencies over it, and the app built on them. */
@@ -36,7 +38,7 @@ export async function createTestEnv(
   kind: DatabaseKind,
   options: TestEnvOptions = {},
 ): Promise<TestEnv> {
-  const database = await openTestDatabase(kind);
+  const database = options.database ?? (await openTestDatabase(kind));
   const config: Config = Object.freeze({
     ...loadConfig({
       SESSION_SECRET: 'test-secret-that-is-long-enough-0123456789',

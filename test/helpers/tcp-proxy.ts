@@ -8,6 +8,8 @@ export class TcpProxy {
   private server: Server | null = null;
   private sockets = new Set<Socket>();
   port = 0;
+  /** Connections accepted since the start: who used the database behind the proxy. */
+  accepted = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -16,6 +18,7 @@ export class TcpProxy {
 
   async start(port = 0): Promise<number> {
     this.server = createServer((client) => {
+      this.accepted += 1;
       const upstream = connect(this.targetPort, this.targetHost);
       this.sockets.add(client).add(upstream);
       const drop = () => {
