@@ -4,7 +4,13 @@ import { createTestEnv, type TestEnv } from '../../../test/helpers/app.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
 import { seedDemo } from '../../runtime.ts';
 import { generate, load } from '../../../bench/lib/catalogue-data.ts';
-import { getResourceBySlug, searchParamsFrom, searchResources, transition, updateResource } from './index.ts';
+import {
+  getResourceBySlug,
+  searchParamsFrom,
+  searchResources,
+  transition,
+  updateResource,
+} from './index.ts';
 import { compileQuery, facetCounts, type FacetRow, type FilterSpec } from './search.repository.ts';
 import { currentIndex, forgetIndex, memorySearch } from './search.memory.ts';
 import { prepareQuery } from './text.ts';

@@ -167,7 +167,8 @@ class Counter {
         if (n) rows.push({ facet: name, value: null, mask: 1 << bit, n });
       });
     for (const [name, map] of this.byCode)
-      for (const [code, n] of map) rows.push({ facet: name, value: valueOf(index, name, code), mask: null, n });
+      for (const [code, n] of map)
+        rows.push({ facet: name, value: valueOf(index, name, code), mask: null, n });
     return rows;
   }
 }
@@ -192,7 +193,13 @@ function valueOf(index: MemoryIndex, name: FacetName, code: number): string | nu
   }
 }
 
-function count(counter: Counter, index: MemoryIndex, name: FacetName, s: number, open: (s: number) => boolean) {
+function count(
+  counter: Counter,
+  index: MemoryIndex,
+  name: FacetName,
+  s: number,
+  open: (s: number) => boolean,
+) {
   switch (name) {
     case 'kind':
     case 'level':
@@ -244,6 +251,7 @@ export async function memorySearch(
   tsq: string | null,
 ): Promise<MemorySearch | null> {
   const index = await currentIndex(db);
+  const active = tests(index, filters);
   let matched: Bits;
   let titles: Bits | null = null;
   if (tsq) {
@@ -253,12 +261,20 @@ export async function memorySearch(
     if (!result) return null;
     matched = result.bits;
     for (let w = 0; w < matched.length; w++) matched[w]! &= index.alive[w]!;
-    if (result.superset) matched = await checkPhrases(db, index, matched, tsq);
+    if (result.superset) {
+      // Only rows failing at most one filter are counted anywhere: only those need checking.
+      const counted = new Uint32Array(matched.length);
+      forEachSlot(matched, (s) => {
+        let failures = 0;
+        for (const t of active) if (!t.pass(s) && ++failures > 1) return;
+        setBit(counted, s);
+      });
+      matched = await checkPhrases(db, index, counted, tsq);
+    }
     titles = evaluate(node, index.source(true))?.bits ?? null;
   } else {
     matched = index.alive.slice(0, index.words);
   }
-  const active = tests(index, filters);
   const activeNames = new Set(active.map((t) => t.name));
   const shared = FACETS.filter((name) => !activeNames.has(name));
   const open = openTest(index, filters.today);
