@@ -53,17 +53,20 @@ export async function currentIndex(db: Db): Promise<MemoryIndex> {
   }
   const h = holder;
   const version = h.index ? await searchRepo.indexVersion(db) : -1;
-  if (h.index && h.index.version >= version) return h.index;
-  // One catch-up at a time; concurrent searches wait for it.
-  h.syncing ??= (async () => {
-    try {
-      h.index = h.index ? await catchUp(db, h.index) : await build(db);
-      return h.index;
-    } finally {
-      h.syncing = null;
-    }
-  })();
-  return h.syncing;
+  // One catch-up at a time; concurrent searches wait for it, and go again if it started before
+  // the version they read.
+  while (!h.index || h.index.version < version) {
+    h.syncing ??= (async () => {
+      try {
+        h.index = h.index ? await catchUp(db, h.index) : await build(db);
+        return h.index;
+      } finally {
+        h.syncing = null;
+      }
+    })();
+    await h.syncing;
+  }
+  return h.index;
 }
 
 /** Drops this database's index (the next search builds it again); for tests and benchmarks. */
