@@ -502,10 +502,20 @@ export async function indexChanges(
 /** Of the given resources, those whose vector matches the query (phrases checked exactly). */
 export async function matchingAmong(db: Db, ids: string[], tsq: string): Promise<string[]> {
   if (ids.length === 0) return [];
-  const result = await sql<{ id: string }>`
-    SELECT i.resource_id AS id FROM resource_index i
-    WHERE i.resource_id = ANY(${ids}::uuid[]) AND i.search_vector @@ ${tsq}::tsquery`.execute(db);
+  const result = await matchingAmongStatement(ids, tsq).execute(db);
   return result.rows.map((r) => r.id);
+}
+
+/**
+ * `ts_match_vq` is the function behind `@@`, called as a function so that the planner cannot
+ * turn it into a GIN bitmap scan: given `@@`, PostgreSQL read 13,714 index matches and 9,416
+ * heap pages (160 ms) to check 3,374 rows it could fetch by primary key.
+ */
+export function matchingAmongStatement(ids: string[], tsq: string): RawBuilder<{ id: string }> {
+  return sql<{ id: string }>`
+    SELECT i.resource_id AS id FROM resource_index i
+    WHERE i.resource_id = ANY(${ids}::uuid[])
+      AND ts_match_vq(i.search_vector, ${tsq}::tsquery)`;
 }
 
 /** Scores the given candidates (chosen in memory) and returns one page of them. */
