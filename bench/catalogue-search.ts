@@ -5,7 +5,7 @@
  * the naive design (ts_rank over every match, one GROUP BY per facet) for comparison; and the same
  * queries and data through MiniSearch in this process.
  */
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, totalmem, platform, release, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
@@ -18,9 +18,11 @@ import {
   compileQuery,
   explain,
   facetStatement,
-  rankStatement,
+  matchingAmongStatement,
+  rankAmongStatement,
   type FilterSpec,
 } from '../src/modules/catalogue/search.repository.ts';
+import { currentIndex, forgetIndex, memorySearch } from '../src/modules/catalogue/search.memory.ts';
 import { audienceMask, themeMask } from '../src/modules/catalogue/indexing.ts';
 import { prepareQuery, ALL_CONFIGS } from '../src/modules/catalogue/text.ts';
 
@@ -45,6 +47,7 @@ const q = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 };
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+const fmtLoad = (l: number[]) => l.map((v) => v.toFixed(2)).join(', ');
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
 function machine(): string {
@@ -77,6 +80,14 @@ interface DbFigures {
   max: number;
   naiveP50: number;
   naiveP95: number;
+  /** Building the in-memory index from the table (first search), its heap and typed-array size. */
+  indexBuildMs: number;
+  indexHeap: number;
+  indexBytes: number;
+  /** A search right after one resource changed (the index catches up first): median. */
+  afterWriteP50: number;
+  memoryP50: number;
+  memoryP95: number;
   plans: string;
 }
 
@@ -130,6 +141,17 @@ async function measure(
     await load(env.ctx(), rows);
     const loadSeconds = (performance.now() - started) / 1000;
     const ctx = env.ctx();
+    const db = env.deps.readDb;
+    forgetIndex(db);
+    gc();
+    const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const heapBefore = used();
+    const built = performance.now();
+    const index = await currentIndex(db);
+    const indexBuildMs = performance.now() - built;
+    gc();
+    const indexHeap = used() - heapBefore;
+    const indexBytes = index.bytes();
     const params = QUERIES.map((query) => searchParamsFrom(query));
     for (const p of params) await searchResources(ctx, p); // warm-up
     const times: number[] = [];
@@ -139,6 +161,31 @@ async function measure(
       await searchResources(ctx, p);
       times.push(performance.now() - t0);
     }
+    // The in-memory part alone (version check, match, filters, every facet), same queries.
+    const specs = await Promise.all(
+      params.map(async (p) => ({
+        filters: filterSpecOf(p),
+        tsq: await compileQuery(db, prepareQuery(p.q!)),
+      })),
+    );
+    const memoryTimes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const spec = specs[i % specs.length]!;
+      const t0 = performance.now();
+      await memorySearch(db, spec.filters, spec.tsq);
+      memoryTimes.push(performance.now() - t0);
+    }
+    // Freshness costs: one resource changes (as an edit would), then the next search.
+    const afterWrite: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = rows[(i * 7919) % rows.length]!.id;
+      await sql`UPDATE resource_index SET updated_at = now() WHERE resource_id = ${id}`.execute(
+        env.deps.db,
+      );
+      const t0 = performance.now();
+      await searchResources(ctx, params[i % params.length]!);
+      afterWrite.push(performance.now() - t0);
+    }
     const naiveTimes: number[] = [];
     for (let i = 0; i < Math.min(runs, 2 * params.length); i++) {
       const t0 = performance.now();
@@ -147,15 +194,19 @@ async function measure(
     }
     const sample = params[0]!;
     const filters = filterSpecOf(sample);
-    const text = await compileQuery(env.deps.readDb, prepareQuery(sample.q!));
+    const text = await compileQuery(db, prepareQuery(sample.q!));
+    const found = (await memorySearch(db, filters, text))!;
+    const phrase = params.find((p) => p.q === 'confidence-building measures')!;
+    const phraseText = await compileQuery(db, prepareQuery(phrase.q!));
+    const phraseFound = (await memorySearch(db, filterSpecOf(phrase), phraseText))!;
     const plans = [
-      `Facets and total for ${JSON.stringify(QUERIES[0])}:`,
-      await explain(env.deps.readDb, facetStatement(filters, text)),
+      `Version check before every search:`,
+      await explain(db, sql`SELECT version FROM resource_index_version`),
       '',
-      'Ranking (capped candidates):',
+      `Ranking the capped candidates chosen in memory for ${JSON.stringify(QUERIES[0])}:`,
       await explain(
-        env.deps.readDb,
-        rankStatement(filters, text, {
+        db,
+        rankAmongStatement(found.candidates(200), text, {
           cap: 200,
           limit: 20,
           offset: 0,
@@ -163,7 +214,19 @@ async function measure(
           preferLanguages: ['en'],
         }),
       ),
-    ].join('\n');
+      '',
+      `Phrase check for ${JSON.stringify(phrase.q)} (${phraseText}); the query's lexemes are matched in memory, PostgreSQL keeps the rows with the words in order (shown for the ids passing the filters):`,
+      await explain(db, matchingAmongStatement(phraseFound.candidates(1_000_000), phraseText)),
+      '',
+      `For comparison, the facets and total in SQL (the path left for queries with weights or prefixes) for ${JSON.stringify(QUERIES[0])}:`,
+      await explain(db, facetStatement(filters, text)),
+    ]
+      .join('\n')
+      // The candidate ids are data, not plan: keep the plans readable.
+      .replace(
+        /'\{[0-9a-f,-]{200,}\}'::uuid\[\]/g,
+        (list) => `'{${list.split(',').length} ids}'::uuid[]`,
+      );
     return {
       kind,
       loadSeconds,
@@ -172,6 +235,12 @@ async function measure(
       max: Math.max(...times),
       naiveP50: q(naiveTimes, 0.5),
       naiveP95: q(naiveTimes, 0.95),
+      indexBuildMs,
+      indexHeap,
+      indexBytes,
+      afterWriteP50: q(afterWrite, 0.5),
+      memoryP50: q(memoryTimes, 0.5),
+      memoryP95: q(memoryTimes, 0.95),
       plans,
     } satisfies DbFigures;
   } finally {
@@ -298,6 +367,7 @@ export async function run(): Promise<string> {
   const size = Number(process.env.BENCH_CATALOGUE_SIZE ?? 100_000);
   const runs = Number(process.env.BENCH_RUNS ?? 240);
   const started = new Date();
+  const loadBefore = loadavg();
   const rows = generate(size);
   const url = await postgresUrl();
   const figures: DbFigures[] = [await measure('pglite', undefined, rows, runs)];
@@ -309,14 +379,17 @@ export async function run(): Promise<string> {
     '',
     `${size.toLocaleString('en')} generated resources (demo vocabulary, six languages); ${QUERIES.length} queries, each a text query with two filters and every facet counted given the other filters, through \`searchResources\` (facets + capped ranking + rows + highlights); ${runs} searches per database after a warm-up.`,
     '',
-    '| engine | load | p50 | p95 | max | naive p50 | naive p95 |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    `Load average (1, 5, 15 min): ${fmtLoad(loadBefore)} at the start, ${fmtLoad(loadavg())} at the end.`,
+    '',
+    '| engine | load | index build | index memory | p50 | p95 | max | in-memory part p50 / p95 | after a write p50 | naive p50 | naive p95 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...figures.map(
       (f) =>
-        `| ${f.kind} | ${f.loadSeconds.toFixed(1)} s | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} | ${ms(f.naiveP50)} | ${ms(f.naiveP95)} |`,
+        `| ${f.kind} | ${f.loadSeconds.toFixed(1)} s | ${(f.indexBuildMs / 1000).toFixed(1)} s | +${mb(f.indexHeap)} (postings and columns ${mb(f.indexBytes)}) | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} | ${ms(f.memoryP50)} / ${ms(f.memoryP95)} | ${ms(f.afterWriteP50)} | ${ms(f.naiveP50)} | ${ms(f.naiveP95)} |`,
     ),
-    `| MiniSearch (in process) | build ${(mini.buildMs / 1000).toFixed(1)} s, heap +${mb(mini.memory)} | ${ms(mini.p50)} | ${ms(mini.p95)} | | | |`,
+    `| MiniSearch (in process) | | build ${(mini.buildMs / 1000).toFixed(1)} s | heap +${mb(mini.memory)} | ${ms(mini.p50)} | ${ms(mini.p95)} | | | | | |`,
     '',
+    '"index build" = reading `resource_index` into the in-memory index (done by the first search of a process), its memory = JS heap and array buffers after minus before; "in-memory part" = `memorySearch` alone (version check, match, filters, all facets; phrase check included); "after a write" = a search right after one resource changed, the index catching up from the change log first.',
     url ? '' : '_PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL._',
     '"naive" = `ts_rank` over every match (top 20) plus one GROUP BY per facet, no capping.',
     '',

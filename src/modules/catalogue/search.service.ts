@@ -7,6 +7,7 @@ import type { ServiceContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { countries as referenceCountries } from '../reference/index.ts';
 import * as searchRepo from './search.repository.ts';
+import { memorySearch } from './search.memory.ts';
 import type { FilterSpec } from './search.repository.ts';
 import { audienceMask, themeMask } from './indexing.ts';
 import {
@@ -193,16 +194,22 @@ interface TextPlan {
   facets: Facets;
   corrected: string | null;
   anyTerm: boolean;
+  /** Ranking candidates chosen in memory; null when PostgreSQL matched the text. */
+  candidates: ((cap: number) => string[]) | null;
 }
 
+/** Total and facets from the in-memory index; from SQL when the query needs PostgreSQL. */
 async function counted(
   ctx: ServiceContext,
   filters: FilterSpec,
   tsq: string,
   params: SearchParams,
-) {
-  if (!tsq) return toFacets([], params);
-  return toFacets(await searchRepo.facetCounts(ctx.readDb, filters, tsq), params);
+): Promise<Pick<TextPlan, 'total' | 'facets' | 'candidates'>> {
+  if (!tsq) return { ...toFacets([], params), candidates: null };
+  const found = await memorySearch(ctx.readDb, filters, tsq);
+  if (found) return { ...toFacets(found.rows, params), candidates: found.candidates };
+  const rows = await searchRepo.facetCounts(ctx.readDb, filters, tsq);
+  return { ...toFacets(rows, params), candidates: null };
 }
 
 /**
@@ -268,7 +275,7 @@ export async function searchResources(
   if (!params.q) {
     const order = params.sort === 'deadline' ? 'deadline' : fit.hoursPerWeek ? 'fit' : 'newest';
     const [counted, ids] = await Promise.all([
-      searchRepo.facetCounts(ctx.readDb, filters, null),
+      memorySearch(ctx.readDb, filters, null).then((found) => found!.rows),
       searchRepo.sortedIds(ctx.readDb, filters, null, order, {
         limit: params.pageSize,
         offset,
@@ -281,13 +288,16 @@ export async function searchResources(
   const plan = await planText(ctx, params.q, filters, params);
   let ids: string[] = [];
   if (plan.tsq && params.sort === 'relevance') {
-    const ranked = await searchRepo.rankedIds(ctx.readDb, filters, plan.tsq, {
+    const rank = {
       cap: Math.max(CANDIDATE_CAP, offset + params.pageSize),
       limit: params.pageSize,
       offset,
       fitHours: fit.hoursPerWeek,
       preferLanguages,
-    });
+    };
+    const ranked = plan.candidates
+      ? await searchRepo.rankedAmong(ctx.readDb, plan.candidates(rank.cap), plan.tsq, rank)
+      : await searchRepo.rankedIds(ctx.readDb, filters, plan.tsq, rank);
     ids = ranked.map((r) => r.id);
   } else if (plan.tsq) {
     const order = params.sort === 'deadline' ? 'deadline' : 'newest';
