@@ -143,6 +143,26 @@ describe('layouts at 360 px wide', () => {
           failures.push({ page: path, scrollWidth, culprits: await overflowing(page) });
       }
       expect(failures).toEqual([]);
+      if (locale === 'ar') {
+        // An English description on an Arabic page reads left to right: its final full stop is
+        // drawn after (to the right of) the letter before it, not thrown to the line's far side.
+        const initiative = pages.find(([name]) => name === 'initiative')![1];
+        await page.goto(`${env.baseUrl}/ar${initiative}`);
+        const [letter, stop] = await page
+          .locator('main p[lang="en"]')
+          .first()
+          .evaluate((p) => {
+            const text = p.firstChild as Text;
+            const end = text.data.trimEnd().length;
+            return [end - 2, end - 1].map((i) => {
+              const range = document.createRange();
+              range.setStart(text, i);
+              range.setEnd(text, i + 1);
+              return range.getBoundingClientRect().left;
+            });
+          });
+        expect(stop).toBeGreaterThan(letter!);
+      }
       await context.close();
     });
   }
