@@ -237,7 +237,13 @@ async function runScenario(
   try {
     // BENCH_SERVER_NODE_OPTIONS adds options to the servers, e.g. --cpu-prof to profile them.
     const extra = process.env.BENCH_SERVER_NODE_OPTIONS ?? '';
-    const options = { ...env, NODE_OPTIONS: `--expose-gc --require ${PROBE} ${extra}`.trim() };
+    const options = {
+      ...env,
+      NODE_OPTIONS: `--expose-gc --require ${PROBE} ${extra}`.trim(),
+      // Every simulated browser comes from 127.0.0.1: the API's per-IP limit (300 requests in 5
+      // minutes by default) would refuse all but the first few hundred streams and questions.
+      API_RATE_LIMIT: '100000000',
+    };
     for (let i = 0; i < scenario.processes; i++) servers.push(await startServer(options));
 
     // One browser's CSRF pair serves every simulated participant (the token is not per participant).
@@ -264,6 +270,10 @@ async function runScenario(
             body: JSON.stringify({ origin: (i + k) % 3 ? 'room' : 'remote' }),
           });
           const cookie = response.headers.getSetCookie().find((c) => c.startsWith('cc_live='));
+          if (!cookie)
+            throw new Error(
+              `Joining answered ${response.status} without a participant cookie: ${await response.text()}`,
+            );
           participants.push(`${csrfCookie}; ${cookie!.split(';')[0]}`);
         }),
       );

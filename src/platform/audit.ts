@@ -13,6 +13,28 @@ export interface AuditEntry {
 }
 
 /**
+ * The audit row of an entry, as one JSON document (`before`/`after` as JSON values, `at` as an ISO
+ * instant), for a statement that writes its audit row itself, e.g. with
+ * `jsonb_populate_record(NULL::audit_log, …)` inside a larger statement (see the live module's
+ * ask path). Same rules as `recordAudit`.
+ */
+export function auditRecord(ctx: ServiceContext, entry: AuditEntry): Record<string, unknown> {
+  return {
+    id: newId(),
+    at: ctx.clock.now().toISOString(),
+    actor_id: ctx.actor.userId,
+    actor_label: ctx.actor.userId ? null : ctx.actor.label,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId,
+    before: entry.before === undefined ? null : entry.before,
+    after: entry.after === undefined ? null : entry.after,
+    is_public: entry.isPublic ?? false,
+    request_id: ctx.requestId,
+  };
+}
+
+/**
  * Records one audit row. Call it with the transaction that makes the change, so that the change
  * and its record commit or vanish together.
  *

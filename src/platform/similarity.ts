@@ -469,3 +469,21 @@ export function lshCandidates(
   }
   return out;
 }
+
+/**
+ * Words to show for shared stems: the first surface form of each stem found in either text
+ * ("analysing" for the stem "analys").
+ */
+export function surfaceTerms(stems: readonly string[], texts: readonly string[]): string[] {
+  const wanted = new Set(stems);
+  const found = new Map<string, string>();
+  for (const text of texts) {
+    const words = text.split(/[^\p{L}\p{N}-]+/u).filter(Boolean);
+    for (const word of words) {
+      const [s] = tokenize(word);
+      if (s && wanted.has(s) && !found.has(s))
+        found.set(s, /^[A-Z0-9-]{2,}$/.test(word) ? word : word.toLowerCase());
+    }
+  }
+  return stems.map((s) => found.get(s)).filter((w): w is string => !!w);
+}

@@ -703,3 +703,119 @@ export function markDemo(db: Db, eventId: string) {
       .execute(),
   ]);
 }
+
+// Similar proposals --------------------------------------------------------------------------
+
+/** The texts compared for similarity: the submitted proposals of a call. */
+export function submittedTextsOfCall(db: Db, callId: string) {
+  return db
+    .selectFrom('proposals')
+    .select(['id', 'title', 'content', 'policy_question'])
+    .where('call_id', '=', callId)
+    .where('status', '=', 'submitted')
+    .execute();
+}
+
+/**
+ * Replaces the stored pairs of one proposal: pairs no longer similar go, the others are written or
+ * refreshed (an organiser's earlier merge suggestion on a pair that stays is kept).
+ */
+export async function replaceSimilarities(
+  db: Db,
+  callId: string,
+  proposalId: string,
+  pairs: ReadonlyArray<{ a: string; b: string; similarity: number; sharedTerms: string[] }>,
+  at: Date,
+): Promise<void> {
+  const keep = pairs.map((p) => (p.a === proposalId ? p.b : p.a));
+  let del = db
+    .deleteFrom('proposal_similarities')
+    .where((eb) => eb.or([eb('proposal_a', '=', proposalId), eb('proposal_b', '=', proposalId)]));
+  if (keep.length)
+    del = del.where('proposal_a', 'not in', keep).where('proposal_b', 'not in', keep);
+  await del.execute();
+  if (pairs.length === 0) return;
+  await db
+    .insertInto('proposal_similarities')
+    .values(
+      pairs.map((p) => ({
+        call_id: callId,
+        proposal_a: p.a,
+        proposal_b: p.b,
+        similarity: p.similarity,
+        shared_terms: p.sharedTerms,
+        computed_at: at,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['proposal_a', 'proposal_b']).doUpdateSet((eb) => ({
+        similarity: eb.ref('excluded.similarity'),
+        shared_terms: eb.ref('excluded.shared_terms'),
+        computed_at: eb.ref('excluded.computed_at'),
+      })),
+    )
+    .execute();
+}
+
+export function deleteSimilaritiesOf(db: Db, proposalId: string) {
+  return db
+    .deleteFrom('proposal_similarities')
+    .where((eb) => eb.or([eb('proposal_a', '=', proposalId), eb('proposal_b', '=', proposalId)]))
+    .execute();
+}
+
+/** Stored pairs of a call (or of one proposal in it) between proposals still submitted. */
+export function similaritiesOf(db: Db, callId: string, proposalId?: string) {
+  let q = db
+    .selectFrom('proposal_similarities as s')
+    .innerJoin('proposals as pa', 'pa.id', 's.proposal_a')
+    .innerJoin('proposals as pb', 'pb.id', 's.proposal_b')
+    .select([
+      's.proposal_a',
+      's.proposal_b',
+      'pa.title as title_a',
+      'pb.title as title_b',
+      's.similarity',
+      's.shared_terms',
+      's.merge_suggested_at',
+    ])
+    .where('s.call_id', '=', callId)
+    .where('pa.status', '=', 'submitted')
+    .where('pb.status', '=', 'submitted');
+  if (proposalId)
+    q = q.where((eb) =>
+      eb.or([eb('s.proposal_a', '=', proposalId), eb('s.proposal_b', '=', proposalId)]),
+    );
+  return q
+    .orderBy('s.similarity', 'desc')
+    .orderBy('s.proposal_a')
+    .orderBy('s.proposal_b')
+    .execute();
+}
+
+export function lockSimilarity(db: Db, a: string, b: string) {
+  return db
+    .selectFrom('proposal_similarities')
+    .selectAll()
+    .where('proposal_a', '=', a)
+    .where('proposal_b', '=', b)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function markMergeSuggested(db: Db, a: string, b: string, at: Date, by: string | null) {
+  return db
+    .updateTable('proposal_similarities')
+    .set({ merge_suggested_at: at, merge_suggested_by: by })
+    .where('proposal_a', '=', a)
+    .where('proposal_b', '=', b)
+    .execute();
+}
+
+/**
+ * Serialises the similarity refresh of one call until commit: two proposals submitted at once
+ * would otherwise each miss the other, still uncommitted. Taken last in the saving transaction.
+ */
+export async function lockCallSimilarities(db: Db, callId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`proposal-similarity:${callId}`}))`.execute(db);
+}

@@ -4,8 +4,9 @@ import { Body, ListOf, Paging, Query, problems } from '../../platform/http/schem
 import * as events from './events.service.ts';
 import * as proposals from './proposals.service.ts';
 import * as schedule from './schedule.service.ts';
+import * as similar from './similar.service.ts';
 import { eventJson, proposalJson } from './events.present.ts';
-import { ProposalInput } from './events.schemas.ts';
+import { MergeSuggestionInput, ProposalInput } from './events.schemas.ts';
 
 const Str = Type.String();
 const NullStr = Type.Union([Type.String(), Type.Null()]);
@@ -109,6 +110,15 @@ const DiversitySchema = Type.Object({
   checklist: Type.Array(Check),
   complete: Type.Boolean(),
   privacyNote: Str,
+});
+
+const ProposalRef = Type.Object({ id: Str, title: Str });
+const SimilarPairSchema = Type.Object({
+  a: ProposalRef,
+  b: ProposalRef,
+  similarity: Type.Number(),
+  sharedTerms: Type.Array(Str),
+  mergeSuggestedAt: NullStr,
 });
 
 export async function eventsRoutes(app: FastifyInstance): Promise<void> {
@@ -336,6 +346,64 @@ export async function eventsRoutes(app: FastifyInstance): Promise<void> {
           : o,
       );
       return { passed: screening.passed, blocked: screening.blocked, outcomes };
+    },
+  );
+
+  app.get(
+    '/api/v1/calls/:id/similar-proposals',
+    {
+      schema: {
+        tags: ['events'],
+        summary:
+          'Pairs of similar submitted proposals in a call (organisers): text similarity as in the registry’s overlap analysis, with the words they share',
+        params: Id,
+        querystring: Query({ ...Paging }),
+        response: { 200: ListOf(SimilarPairSchema), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const q = request.query as { page?: number; pageSize?: number };
+      const page = q.page ?? 1;
+      const pageSize = q.pageSize ?? 20;
+      const { pairs } = await similar.similarPairsOfCall(request.ctx, id);
+      return {
+        items: pairs.slice((page - 1) * pageSize, page * pageSize).map((p) => ({
+          ...p,
+          similarity: Math.round(p.similarity * 1000) / 1000,
+          mergeSuggestedAt: p.mergeSuggestedAt?.toISOString() ?? null,
+        })),
+        total: pairs.length,
+        page,
+        pageSize,
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/proposals/:id/merge-suggestions',
+    {
+      schema: {
+        tags: ['events'],
+        summary:
+          'Suggest to the proposers of two similar proposals that they merge (organisers; both are told by mail)',
+        params: Id,
+        body: MergeSuggestionInput,
+        response: {
+          201: Type.Object({
+            a: Str,
+            b: Str,
+            suggestedAt: Str,
+            notified: Type.Integer(),
+          }),
+          ...problems(400, 401, 403, 404, 409, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const done = await similar.suggestMerge(request.ctx, id, request.body);
+      return reply.status(201).send({ ...done, suggestedAt: done.suggestedAt.toISOString() });
     },
   );
 }

@@ -209,3 +209,10 @@ export const ConflictInput = Body({
   reason: Type.Optional(Text(500)),
 });
 export type ConflictInput = Static<typeof ConflictInput>;
+
+/** An organiser suggests that two similar proposals merge: both proposers are told. */
+export const MergeSuggestionInput = Body({
+  with: Uuid,
+  note: Type.Optional(Text(2000)),
+});
+export type MergeSuggestionInput = Static<typeof MergeSuggestionInput>;

@@ -202,6 +202,18 @@ export interface SessionReportsTable {
   updated_at: Timestamp;
 }
 
+export interface ProposalSimilaritiesTable {
+  call_id: string;
+  /** The smaller id of the pair. */
+  proposal_a: string;
+  proposal_b: string;
+  similarity: number;
+  shared_terms: Defaulted<string[]>;
+  computed_at: Timestamp;
+  merge_suggested_at: Timestamp | null;
+  merge_suggested_by: string | null;
+}
+
 export interface AgendaItemsTable {
   user_id: string;
   session_id: string;
@@ -225,4 +237,5 @@ export interface EventsTables {
   session_people: SessionPeopleTable;
   session_reports: SessionReportsTable;
   agenda_items: AgendaItemsTable;
+  proposal_similarities: ProposalSimilaritiesTable;
 }

@@ -8,6 +8,7 @@ import { manageEventPages } from './manage.event.pages.tsx';
 import { manageCallPages } from './manage.call.pages.tsx';
 import { manageReviewPages } from './manage.review.pages.tsx';
 import { manageSchedulePages } from './manage.schedule.pages.tsx';
+import { manageSimilarPages } from './manage.similar.pages.tsx';
 import { signInPath } from './manage.shared.tsx';
 
 export async function managePages(app: FastifyInstance): Promise<void> {
@@ -21,4 +22,5 @@ export async function managePages(app: FastifyInstance): Promise<void> {
   await app.register(manageCallPages);
   await app.register(manageReviewPages);
   await app.register(manageSchedulePages);
+  await app.register(manageSimilarPages);
 }

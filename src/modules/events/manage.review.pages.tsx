@@ -16,6 +16,8 @@ import {
 import { TAXONOMIES } from '../reference/index.ts';
 import * as pool from './pool.service.ts';
 import * as review from './review.service.ts';
+import * as similar from './similar.service.ts';
+import { SimilarityReason, SuggestMergeForm } from './manage.similar.pages.tsx';
 import { REVIEW_ACTIONS } from './events.ts';
 import type { EventRecord } from './events.present.ts';
 import { attempt, redirect } from './pages.shared.tsx';
@@ -386,6 +388,7 @@ type DecisionData = Awaited<ReturnType<typeof review.decisionView>>;
 function DecisionPage(props: {
   event: EventRecord;
   data: DecisionData;
+  similar: Awaited<ReturnType<typeof similar.similarToProposal>>;
   values: FormValues;
   errors: FormErrors;
 }) {
@@ -411,6 +414,17 @@ function DecisionPage(props: {
             {r.reviewer}: {view.formatNumber(r.weighted, { maximumFractionDigits: 2 })} ·{' '}
             {t(`events.decision.${r.action}`)}
             {r.comment ? <blockquote>{r.comment}</blockquote> : null}
+          </li>
+        ))}
+      </ul>
+      <h2>{t('events.manage.similarOf')}</h2>
+      {props.similar.length === 0 ? <p>{t('events.manage.noSimilarOf')}</p> : null}
+      <ul class="similar-pairs">
+        {props.similar.map((s) => (
+          <li key={s.other.id}>
+            <a href={view.href(`/proposals/${s.other.id}`)}>{s.other.title}</a> –{' '}
+            <SimilarityReason similarity={s.similarity} sharedTerms={s.sharedTerms} />
+            <SuggestMergeForm base={base} pair={s} failure={null} />
           </li>
         ))}
       </ul>
@@ -692,11 +706,18 @@ export async function manageReviewPages(app: FastifyInstance): Promise<void> {
     const { proposalId } = request.params as { proposalId: string };
     const data = await review.decisionView(request.ctx, proposalId);
     if (data.call.id !== call.id) throw AppError.notFound('The proposal');
+    const similarOnes = await similar.similarToProposal(request.ctx, call.id, data.proposal.id);
     return sendPage(
       request,
       reply,
       { title: request.t('events.manage.decisionTitle', { title: data.proposal.title }), status },
-      <DecisionPage event={event} data={data} values={values} errors={errors} />,
+      <DecisionPage
+        event={event}
+        data={data}
+        similar={similarOnes}
+        values={values}
+        errors={errors}
+      />,
     );
   };
 

@@ -112,6 +112,7 @@ export function ManageNav(props: { event: EventRecord; current: string }): VNode
       ? ([
           [`${base}/calls/${call.id}/reviewers`, 'events.manage.nav.reviewers'],
           [`${base}/calls/${call.id}/ranking`, 'events.manage.nav.ranking'],
+          [`${base}/calls/${call.id}/similar`, 'events.manage.nav.similar'],
           [`${base}/calls/${call.id}/decisions`, 'events.manage.nav.decisions'],
         ] as Array<[string, string]>)
       : []),

@@ -22,6 +22,7 @@ import {
   type DiversityAssessment,
 } from './diversity.ts';
 import { screen, type ScreeningResult } from './screening.ts';
+import { refreshSimilarities } from './similar.service.ts';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const SINGLE_ROLES: readonly PersonRole[] = [
@@ -398,6 +399,8 @@ export async function saveProposal(
         : [];
       await queueInvitations(trx, ctx, invitations, values.title, event.name);
       const after = await loadProposal(trx, id);
+      // Organisers see similar proposals as soon as one is submitted or edited.
+      await refreshSimilarities(trx, ctx, after);
       await recordAudit(trx, ctx, {
         action: existing
           ? input.submit && before?.status === 'draft'
@@ -440,6 +443,11 @@ export async function withdrawProposal(ctx: ServiceContext, proposalId: string):
       status: 'withdrawn',
       withdrawn_at: now,
       updated_at: now,
+    });
+    await refreshSimilarities(trx, ctx, {
+      id: proposalId,
+      callId: locked.call_id,
+      status: 'withdrawn',
     });
     await recordAudit(trx, ctx, {
       action: 'proposal.withdraw',

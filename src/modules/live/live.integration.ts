@@ -1,17 +1,12 @@
 /**
  * The one place where the live module meets the events module (the programme of scheduled
- * sessions and their reports). The events module exports, from its index.ts:
- *
- *   getScheduledSession(ctx, id) → { id, eventId, eventSlug, title, startsAt, endsAt, room,
- *                                     timeZone, speakers: [{ name, stakeholderGroup, role }] }
- *   recordSessionFigures(ctx, sessionId, figures)
- *
- * Until both modules are merged, a live session stands on its own (an organiser enters its event,
- * title, times and panellists) and these two functions are the only lines to change:
- *
- *   import { getScheduledSession, recordSessionFigures } from '../events/index.ts';
+ * sessions and their reports), through the events module's index.ts.
  */
 import type { ServiceContext } from '../../platform/context.ts';
+import { isAppError } from '../../platform/errors.ts';
+import { getScheduledSession, recordSessionFigures } from '../events/index.ts';
+import { isTerm } from '../reference/index.ts';
+import type { Origin } from './live.ts';
 
 export interface ScheduledSession {
   id: string;
@@ -22,24 +17,69 @@ export interface ScheduledSession {
   endsAt: string | Date;
   room: string | null;
   timeZone: string;
-  speakers: Array<{ name: string; stakeholderGroup: string; role: string }>;
+  speakers: Array<{
+    name: string;
+    stakeholderGroup: string;
+    role: 'panellist' | 'moderator';
+    origin?: Origin;
+  }>;
+}
+
+/**
+ * The programme's people who speak in a live session: speakers are panellists, the onsite and
+ * online moderators are moderators (in the room and remote). Rapporteurs take notes, they are not
+ * voices. Someone without a stakeholder group cannot be counted by group, so the organiser adds
+ * them by hand.
+ */
+function liveSpeakers(
+  people: ReadonlyArray<{ name: string; stakeholderGroup: string | null; role: string }>,
+): ScheduledSession['speakers'] {
+  const out: ScheduledSession['speakers'] = [];
+  for (const p of people) {
+    if (!p.stakeholderGroup || !isTerm('stakeholderGroup', p.stakeholderGroup)) continue;
+    if (p.role === 'speaker')
+      out.push({ name: p.name, stakeholderGroup: p.stakeholderGroup, role: 'panellist' });
+    else if (p.role === 'onsite-moderator' || p.role === 'online-moderator')
+      out.push({
+        name: p.name,
+        stakeholderGroup: p.stakeholderGroup,
+        role: 'moderator',
+        origin: p.role === 'online-moderator' ? 'remote' : 'room',
+      });
+  }
+  return out;
 }
 
 /** The scheduled session a live session runs, or null when the programme does not know it. */
 export async function findScheduledSession(
-  _ctx: ServiceContext,
-  _scheduledSessionId: string,
+  ctx: ServiceContext,
+  scheduledSessionId: string,
 ): Promise<ScheduledSession | null> {
-  // At merge: `return getScheduledSession(ctx, scheduledSessionId).catch(() => null);`
-  return null;
+  try {
+    const session = await getScheduledSession(ctx, scheduledSessionId);
+    return { ...session, speakers: liveSpeakers(session.speakers) };
+  } catch (error) {
+    // Not found, or not placed in a slot yet: not a session of the programme.
+    if (isAppError(error) && error.status === 404) return null;
+    throw error;
+  }
 }
 
-/** Hands the closed session's figures to the session report; false when there is no report yet. */
+/**
+ * Hands the closed session's figures to the session report. The live session is closed already;
+ * a report that cannot take the figures (the programme session was deleted since) does not undo
+ * that, and the rapporteur can still export them from the live session.
+ */
 export async function sendFiguresToReport(
-  _ctx: ServiceContext,
-  _scheduledSessionId: string,
-  _figures: unknown,
+  ctx: ServiceContext,
+  scheduledSessionId: string,
+  figures: Record<string, unknown>,
 ): Promise<boolean> {
-  // At merge: `await recordSessionFigures(ctx, scheduledSessionId, figures); return true;`
-  return false;
+  try {
+    await recordSessionFigures(ctx, scheduledSessionId, figures);
+    return true;
+  } catch (error) {
+    if (isAppError(error) && error.status === 404) return false;
+    throw error;
+  }
 }

@@ -374,3 +374,103 @@ export async function hitRateLimit(trx: Db, key: string, windowStart: Date): Pro
     RETURNING count`.execute(trx);
   return Number(result.rows[0]!.count);
 }
+
+// ---- The ask path, folded ----
+
+/**
+ * What asking needs to know, in one round trip: the session (or nothing) and the asker's
+ * participant row in it (or nulls), found by account or by the browser's token hash.
+ */
+export function askContext(
+  db: Db,
+  sessionId: string,
+  who: { userId: string | null; tokenHash: string | null },
+) {
+  return db
+    .selectFrom('live_sessions as s')
+    .leftJoin('live_participants as p', (join) => {
+      const onSession = join.onRef('p.session_id', '=', 's.id');
+      if (who.userId) return onSession.on('p.user_id', '=', who.userId);
+      if (who.tokenHash) return onSession.on('p.token_hash', '=', who.tokenHash);
+      return onSession.on(sql<boolean>`false`);
+    })
+    .select([
+      's.id',
+      's.status',
+      's.moderation',
+      'p.id as participant_id',
+      'p.origin as participant_origin',
+      'p.display_name as participant_name',
+    ])
+    .where('s.id', '=', sessionId)
+    .executeTakeFirst();
+}
+
+export interface FoldedAsk {
+  sessionId: string;
+  /** The whole question row, every column, as it is to be stored. */
+  question: Record<string, unknown>;
+  events: readonly NewEvent[];
+  rateLimit: { key: string; windowStart: Date; max: number };
+  /** The audit row (see `auditRecord`). */
+  audit: Record<string, unknown>;
+}
+
+/**
+ * Asks a question in ONE statement (so one implicit transaction and one round trip): counts the
+ * asker's hit in the current rate-limit window unless it is full, then — only if it counted and the
+ * session is open — numbers the events on the session row (its lock, held until the statement
+ * commits, keeps the sequence gap-free and in commit order), writes the question, its audit row
+ * and its events. Answers what happened: `lastSeq` when written; otherwise `counted` (the window
+ * had room, so the session closed meanwhile) and the session's `status` (null: no such session).
+ */
+export async function askFolded(
+  db: Db,
+  ask: FoldedAsk,
+): Promise<{ lastSeq: number | null; counted: boolean; status: string | null }> {
+  const { sessionId, events, rateLimit } = ask;
+  const n = events.length;
+  const result = await sql<{
+    counted: number | null;
+    last_seq: number | null;
+    status: string | null;
+  }>`
+    WITH gone AS (
+      DELETE FROM live_rate_limits WHERE key = ${rateLimit.key} AND window_start < ${rateLimit.windowStart}
+    ),
+    rl AS (
+      INSERT INTO live_rate_limits AS r (key, window_start, count)
+      SELECT ${rateLimit.key}, ${rateLimit.windowStart}::timestamptz, 1
+      WHERE EXISTS (SELECT 1 FROM live_sessions WHERE id = ${sessionId} AND status = 'open')
+      ON CONFLICT (key, window_start) DO UPDATE SET count = r.count + 1
+        WHERE r.count < ${rateLimit.max}
+      RETURNING count
+    ),
+    s AS (
+      UPDATE live_sessions SET last_seq = last_seq + ${n}
+      WHERE id = ${sessionId} AND status = 'open' AND EXISTS (SELECT 1 FROM rl)
+      RETURNING last_seq
+    ),
+    q AS (
+      INSERT INTO live_questions
+      SELECT r.* FROM s, jsonb_populate_record(NULL::live_questions, ${JSON.stringify(ask.question)}::jsonb) AS r
+    ),
+    a AS (
+      INSERT INTO audit_log
+      SELECT r.* FROM s, jsonb_populate_record(NULL::audit_log, ${JSON.stringify(ask.audit)}::jsonb) AS r
+    ),
+    e AS (
+      INSERT INTO live_events (session_id, seq, type, audience, payload, created_at)
+      SELECT ${sessionId}::uuid, s.last_seq - ${n} + e.ord, e.value->>'type',
+        e.value->>'audience', e.value->'payload', ${ask.question.created_at as string}::timestamptz
+      FROM s, jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY AS e(value, ord)
+    )
+    SELECT (SELECT count FROM rl) AS counted, (SELECT last_seq FROM s) AS last_seq,
+      (SELECT status FROM live_sessions WHERE id = ${sessionId}) AS status`.execute(db);
+  const row = result.rows[0]!;
+  return {
+    lastSeq: row.last_seq === null ? null : Number(row.last_seq),
+    counted: row.counted !== null,
+    status: row.status,
+  };
+}

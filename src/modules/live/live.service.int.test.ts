@@ -301,15 +301,85 @@ describe.each(databaseKinds())('live sessions on %s', (kind) => {
     const asker = await participant('room', 'Quick');
     for (let i = 0; i < 5; i++)
       await live.askQuestion(anon, sessionId, asker, { text: question() });
+    const written = async () => ({
+      questions: (
+        await env.deps.db
+          .selectFrom('live_questions')
+          .select('id')
+          .where('session_id', '=', sessionId)
+          .execute()
+      ).length,
+      audit: (
+        await env.deps.db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('action', '=', 'live.question.ask')
+          .execute()
+      ).length,
+      lastSeq: (await live.getLiveSession(anon, sessionId)).lastSeq,
+      events: (await live.readEvents(env.deps, sessionId, 0, 100_000)).length,
+      window: (
+        await env.deps.db.selectFrom('live_rate_limits').select(['key', 'count']).execute()
+      ).filter((r) => r.key.startsWith('question:')),
+    });
+    const before = await written();
     const limited = await refusal(live.askQuestion(anon, sessionId, asker, { text: question() }));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // A refused question leaves nothing behind: no row, no event, no number taken, no audit, and
+    // it does not count in the window either.
+    expect(await written()).toEqual(before);
+    expect(Math.max(...before.window.map((r) => Number(r.count)))).toBe(5);
     // Someone else is not affected, and the limit lifts in the next window.
     await live.askQuestion(anon, sessionId, await participant('room', 'Other'), {
       text: question(),
     });
     clock.advance(60_000);
     await live.askQuestion(anon, sessionId, asker, { text: question() });
+  });
+
+  it('never writes a question into a session that closed meanwhile, and keeps the numbers whole', async () => {
+    const racing = await live.createLiveSession(env.ctx(organiser.actor), {
+      eventId: 'ev-1',
+      title: 'Closing while people ask',
+      startsAt: '2026-06-24T11:00:00Z',
+      endsAt: '2026-06-24T12:00:00Z',
+      moderation: false,
+    });
+    const askers = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const ref = { token: live.newParticipantToken() };
+        await live.joinSession(anon, racing.id, ref, { origin: 'remote', name: 'Racer' });
+        return ref;
+      }),
+    );
+    const outcomes = await Promise.all([
+      ...askers.map((ref, i) =>
+        live.askQuestion(anon, racing.id, ref, { text: question(`Racing question ${i}`) }).then(
+          (q) => q.id,
+          (e: AppError) => e.status,
+        ),
+      ),
+      live.updateSettings(staff(), racing.id, { status: 'closed' }).then(() => 'closed'),
+    ]);
+    const asked = outcomes.filter((o): o is string => typeof o === 'string' && o !== 'closed');
+    expect(outcomes.filter((o) => typeof o === 'number').every((o) => o === 409)).toBe(true);
+    const rows = await env.deps.db
+      .selectFrom('live_questions')
+      .select('id')
+      .where('session_id', '=', racing.id)
+      .execute();
+    expect(rows.map((r) => r.id).sort()).toEqual([...asked].sort());
+    const events = await live.readEvents(env.deps, racing.id, 0, 100_000);
+    const final = await live.getLiveSession(anon, racing.id);
+    expect(events.map((e) => e.seq)).toEqual(
+      Array.from({ length: final.lastSeq }, (_, i) => i + 1),
+    );
+    // Each question's event comes before the closing state: nothing is asked after closing.
+    const closing = events.find((e) => e.type === 'state' && e.data.includes('"closed"'))!;
+    const questionSeqs = events.filter((e) => e.type === 'question').map((e) => e.seq);
+    expect(questionSeqs).toHaveLength(asked.length);
+    expect(questionSeqs.every((seq) => seq < closing.seq)).toBe(true);
   });
 
   it('refuses bad questions with field errors', async () => {

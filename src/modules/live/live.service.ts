@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ServiceContext } from '../../platform/context.ts';
 import { ANONYMOUS } from '../../platform/context.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import { auditRecord, recordAudit } from '../../platform/audit.ts';
 import { isUuid, newId } from '../../platform/ids.ts';
 import { actorFor, authorize, isAllowed, type Scope } from '../accounts/index.ts';
 import { isTerm } from '../reference/index.ts';
@@ -79,7 +79,7 @@ function closedError(): AppError {
   return new AppError('conflict', 'This session is closed: it no longer takes questions or votes.');
 }
 
-function requireOpen(session: SessionRow): void {
+function requireOpen(session: Pick<SessionRow, 'status'>): void {
   if (session.status !== 'open') throw closedError();
 }
 
@@ -88,26 +88,38 @@ function notVotable(): AppError {
 }
 
 /** Counts one use of `action` by `subject` and refuses past the limit (429 with Retry-After). */
+/** The fixed window a rate-limited action falls in now, for one subject (a participant). */
+function rateWindow(ctx: ServiceContext, action: RateLimitedAction, subject: string) {
+  const { max, windowSeconds } = RATE_LIMITS[action];
+  const now = ctx.clock.now().getTime();
+  const windowMs = windowSeconds * 1000;
+  const start = Math.floor(now / windowMs) * windowMs;
+  return {
+    key: `${action}:${subject}`,
+    start: new Date(start),
+    max,
+    waitSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)),
+  };
+}
+
+function rateLimited(waitSeconds: number): AppError {
+  return new AppError(
+    'rate_limited',
+    `Too many in a short time: please wait ${waitSeconds} seconds and try again.`,
+    [],
+    { 'retry-after': String(waitSeconds) },
+  );
+}
+
 async function rateLimit(
   trx: ServiceContext['db'],
   ctx: ServiceContext,
   action: RateLimitedAction,
   subject: string,
 ): Promise<void> {
-  const { max, windowSeconds } = RATE_LIMITS[action];
-  const now = ctx.clock.now().getTime();
-  const windowMs = windowSeconds * 1000;
-  const start = Math.floor(now / windowMs) * windowMs;
-  const count = await repo.hitRateLimit(trx, `${action}:${subject}`, new Date(start));
-  if (count > max) {
-    const wait = Math.max(1, Math.ceil((start + windowMs - now) / 1000));
-    throw new AppError(
-      'rate_limited',
-      `Too many in a short time: please wait ${wait} seconds and try again.`,
-      [],
-      { 'retry-after': String(wait) },
-    );
-  }
+  const window = rateWindow(ctx, action, subject);
+  const count = await repo.hitRateLimit(trx, window.key, window.start);
+  if (count > window.max) throw rateLimited(window.waitSeconds);
 }
 
 /**
@@ -188,36 +200,48 @@ export async function createLiveSession(
   const scheduled = scheduledId ? await findScheduledSession(ctx, scheduledId) : null;
   const eventId = (input.eventId?.trim() || scheduled?.eventId || '').slice(0, 100);
   const errors: FieldError[] = [];
+  if (scheduledId && !scheduled) {
+    errors.push({
+      path: '/scheduledSessionId',
+      message: 'No session of the programme has this id, or it is not scheduled yet.',
+    });
+  } else if (scheduled && eventId !== scheduled.eventId) {
+    errors.push({
+      path: '/scheduledSessionId',
+      message: 'This programme session belongs to another event.',
+    });
+  }
+  // Fields left empty take the programme's values (forms post empty strings).
+  const given = <T>(value: T | null | undefined): T | undefined =>
+    value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
+      ? undefined
+      : value;
   // Organisers manage their own events: the permission is checked in the event's scope.
   if (eventId) authorize(ctx, 'event.manage', { type: 'event', id: eventId });
   else if (!ctx.actor.userId && ctx.actor.via !== 'system') authorize(ctx, 'event.manage');
   else errors.push({ path: '/eventId', message: 'Give the event this session belongs to.' });
 
-  const title = normaliseText(input.title ?? scheduled?.title ?? '').replace(/\n/g, ' ');
+  const title = normaliseText(given(input.title) ?? scheduled?.title ?? '').replace(/\n/g, ' ');
   if (!title || title.length > LIMITS.titleMax) {
     errors.push({ path: '/title', message: `Give a title of 1 to ${LIMITS.titleMax} characters.` });
   }
-  const startsAt = toDate(input.startsAt ?? scheduled?.startsAt);
-  const endsAt = toDate(input.endsAt ?? scheduled?.endsAt);
+  const startsAt = toDate(given(input.startsAt) ?? scheduled?.startsAt);
+  const endsAt = toDate(given(input.endsAt) ?? scheduled?.endsAt);
   if (!startsAt) errors.push({ path: '/startsAt', message: 'Give the start date and time.' });
   if (!endsAt) errors.push({ path: '/endsAt', message: 'Give the end date and time.' });
   if (startsAt && endsAt && endsAt <= startsAt) {
     errors.push({ path: '/endsAt', message: 'The session must end after it starts.' });
   }
-  const timeZone = input.timeZone?.trim() || scheduled?.timeZone || 'UTC';
+  // Times taken from the programme are shown in its event's zone; typed times bring their own.
+  const typedTimes = given(input.startsAt) !== undefined || given(input.endsAt) !== undefined;
+  const timeZone = scheduled && !typedTimes ? scheduled.timeZone : input.timeZone?.trim() || 'UTC';
   if (!isTimeZone(timeZone))
     errors.push({ path: '/timeZone', message: 'Choose a known time zone.' });
-  const room = normaliseText(input.room ?? scheduled?.room ?? '').slice(0, 200) || null;
+  const room = normaliseText(given(input.room) ?? scheduled?.room ?? '').slice(0, 200) || null;
 
-  const given = (input.speakers ?? []).filter((s) => s.name.trim());
+  const typedSpeakers = (input.speakers ?? []).filter((s) => s.name.trim());
   const speakers: NewSpeaker[] =
-    given.length > 0
-      ? given
-      : (scheduled?.speakers ?? []).map((s) => ({
-          name: s.name,
-          stakeholderGroup: s.stakeholderGroup,
-          role: s.role === 'moderator' ? ('moderator' as const) : ('panellist' as const),
-        }));
+    typedSpeakers.length > 0 ? typedSpeakers : (scheduled?.speakers ?? []);
   if (speakers.length > LIMITS.speakersMax) {
     errors.push({ path: '/speakers', message: `List at most ${LIMITS.speakersMax} speakers.` });
   }
@@ -351,7 +375,7 @@ export async function updateSettings(
     await sendFiguresToReport(
       ctx,
       result.updated.scheduled_session_id,
-      await buildFigures(ctx, result.updated),
+      figuresForReport(await buildFigures(ctx, result.updated)),
     );
   }
   return sessionView(result.updated, await repo.speakersOf(ctx.db, found.id));
@@ -490,59 +514,68 @@ export async function askQuestion(
   const auditCtx: ServiceContext = anonymous
     ? { ...ctx, actor: { ...ANONYMOUS, label: 'anonymous participant' } }
     : ctx;
-  // Asking is the hot path of a busy session: one transaction, the session's lock last.
-  const { row, seq } = await ctx.db.transaction().execute(async (trx) => {
-    const session = await repo.findSession(trx, sessionId);
-    if (!session) throw AppError.notFound('The live session');
-    const participant = await findParticipantRow(ctx, trx, session.id, ref);
-    if (!participant) throw notJoined();
-    let authorName: string | null = null;
-    if (!anonymous) {
-      authorName =
-        givenName || participant.display_name || (ctx.actor.userId ? ctx.actor.label : '');
-      if (!authorName) {
-        errors.push({ path: '/name', message: 'Give the name to show, or ask anonymously.' });
-      } else if (authorName.length > LIMITS.nameMax) {
-        errors.push({ path: '/name', message: `Use at most ${LIMITS.nameMax} characters.` });
-      }
+  // Asking is the hot path of a busy session: two round trips and no explicit transaction. One
+  // read (the session and the asker), then one statement that counts the rate limit, numbers the
+  // events under the session's row lock and writes the question, its audit row and its events.
+  const who = ctx.actor.userId
+    ? { userId: ctx.actor.userId, tokenHash: null }
+    : { userId: null, tokenHash: ref.token && TOKEN.test(ref.token) ? hashToken(ref.token) : null };
+  const found = await repo.askContext(ctx.db, sessionId, who);
+  if (!found) throw AppError.notFound('The live session');
+  if (!found.participant_id || !found.participant_origin) throw notJoined();
+  let authorName: string | null = null;
+  if (!anonymous) {
+    authorName = givenName || found.participant_name || (ctx.actor.userId ? ctx.actor.label : '');
+    if (!authorName) {
+      errors.push({ path: '/name', message: 'Give the name to show, or ask anonymously.' });
+    } else if (authorName.length > LIMITS.nameMax) {
+      errors.push({ path: '/name', message: `Use at most ${LIMITS.nameMax} characters.` });
     }
-    if (errors.length) throw AppError.validation(errors);
-    requireOpen(session);
-    await rateLimit(trx, ctx, 'question', participant.id);
-    const now = ctx.clock.now();
-    const row = await repo.insertQuestion(trx, {
-      id: newId(),
-      session_id: session.id,
-      participant_id: participant.id,
-      origin: participant.origin,
-      body: text,
-      anonymous,
-      author_name: anonymous ? null : authorName,
-      status: session.moderation ? 'pending' : 'approved',
-      hide_reason: null,
-      hide_note: null,
-      merged_into: null,
-      answer: null,
-      created_at: now,
-      updated_at: now,
-      published_at: session.moderation ? null : now,
-      pinned_at: null,
-      answered_at: null,
-    });
-    await recordAudit(trx, auditCtx, {
+  }
+  if (errors.length) throw AppError.validation(errors);
+  requireOpen(found);
+  const now = ctx.clock.now();
+  const row: QuestionRow = {
+    id: newId(),
+    session_id: found.id,
+    participant_id: found.participant_id,
+    origin: found.participant_origin,
+    body: text,
+    anonymous,
+    author_name: anonymous ? null : authorName,
+    status: found.moderation ? 'pending' : 'approved',
+    hide_reason: null,
+    hide_note: null,
+    merged_into: null,
+    merged_count: 0,
+    votes: 0,
+    answer: null,
+    created_at: now,
+    updated_at: now,
+    published_at: found.moderation ? null : now,
+    pinned_at: null,
+    answered_at: null,
+  };
+  const window = rateWindow(ctx, 'question', found.participant_id);
+  const outcome = await repo.askFolded(ctx.db, {
+    sessionId: found.id,
+    question: row,
+    events: questionEvents(null, row),
+    rateLimit: { key: window.key, windowStart: window.start, max: window.max },
+    audit: auditRecord(auditCtx, {
       action: 'live.question.ask',
       entityType: 'live_question',
       entityId: row.id,
-      after: { sessionId: session.id, origin: row.origin, anonymous, status: row.status },
-    });
-    // Last: the session's lock, taken by the statement that numbers the events, is held only
-    // until commit, so that concurrent askers wait for each other as little as possible.
-    const seq = await repo.appendEvents(trx, session.id, questionEvents(null, row), now, {
-      onlyIfOpen: true,
-    });
-    if (seq === null) throw closedError();
-    return { row, seq };
+      after: { sessionId: found.id, origin: row.origin, anonymous, status: row.status },
+    }),
   });
+  if (outcome.lastSeq === null) {
+    if (outcome.status === null) throw AppError.notFound('The live session');
+    // The window had room, so the session closed between the read and the write.
+    if (outcome.counted || outcome.status !== 'open') throw closedError();
+    throw rateLimited(window.waitSeconds);
+  }
+  const seq = outcome.lastSeq;
   hint(ctx, sessionId, seq);
   return questionView(row, 'author');
 }
@@ -1190,6 +1223,51 @@ async function buildFigures(ctx: ServiceContext, session: SessionRow): Promise<S
     answeredAt: q.answeredAt,
   }));
   return { session: view, summary, questions, speakingTime: figures };
+}
+
+/** The session report keeps at most this much JSON of live figures (the events module's limit). */
+const REPORT_FIGURES_MAX_CHARS = 20_000;
+
+/**
+ * The figures handed to the programme's session report when a session closes: the counts the
+ * report names (questions asked, answered, remote; votes; seconds spoken by group), the moderation
+ * summary and speaking time, and the published questions with their answers — answered ones first,
+ * as many as fit the report's limit (the rest are counted in `questionsLeftOut`; the rapporteur's
+ * export from the live session has them all).
+ */
+export function figuresForReport(figures: SessionFigures): Record<string, unknown> {
+  const speakingSeconds: Record<string, number> = {};
+  for (const g of figures.speakingTime.byGroup) speakingSeconds[g.group] = g.seconds;
+  const questions = [...figures.questions]
+    .sort((a, b) => Number(b.status === 'answered') - Number(a.status === 'answered'))
+    .map((q) => ({
+      text: q.text,
+      authorName: q.authorName,
+      origin: q.origin,
+      votes: q.votes,
+      answer: q.answer,
+      answered: q.status === 'answered',
+    }));
+  const base = {
+    liveSessionId: figures.session.id,
+    questionsAsked: figures.summary.questions.total,
+    questionsAnswered: figures.summary.questions.answered,
+    remoteQuestions: figures.summary.questions.fromRemote,
+    votes: figures.questions.reduce((n, q) => n + q.votes, 0),
+    speakingSeconds,
+    summary: figures.summary,
+    speakingTime: { ...figures.speakingTime, current: null },
+  };
+  let size = JSON.stringify({ ...base, questions: [], questionsLeftOut: questions.length }).length;
+  const kept: typeof questions = [];
+  for (const q of questions) {
+    const next = JSON.stringify(q).length + 1;
+    // A little room for the digits of the count left out.
+    if (size + next > REPORT_FIGURES_MAX_CHARS - 20) break;
+    kept.push(q);
+    size += next;
+  }
+  return { ...base, questions: kept, questionsLeftOut: questions.length - kept.length };
 }
 
 /**
