@@ -1,3 +1,4 @@
+import { looseList, looseText } from '../../platform/loose.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { isTerm, termCodes } from '../reference/index.ts';
 
@@ -88,15 +89,10 @@ export function isIsoDate(value: string): boolean {
 }
 
 /** A list from an array or from text separated by `separator` (CSV cells), trimmed, empties dropped. */
-export function listOf(value: unknown, separator: string | RegExp = ';'): string[] {
-  if (value === undefined || value === null) return [];
-  const items = Array.isArray(value) ? value.map((v) => String(v)) : String(value).split(separator);
-  return items.map((s) => s.trim()).filter(Boolean);
-}
+export const listOf = looseList;
 
 function text(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  return String(value).trim();
+  return looseText(value).trim();
 }
 
 /**

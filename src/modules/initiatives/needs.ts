@@ -1,3 +1,4 @@
+import { looseList, looseText } from '../../platform/loose.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { isTerm, termCodes } from '../reference/index.ts';
 import { isIsoDate } from './initiatives.ts';
@@ -58,14 +59,11 @@ export const OFFER_MOVES: Record<OfferStatus, { from: OfferStatus[]; by: 'need' 
 };
 
 function text(v: unknown): string {
-  return v === undefined || v === null ? '' : String(v).trim();
+  return looseText(v).trim();
 }
 
 function items(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v.map(String) : String(v).split(/[;,\s]+/))
-    .map((s) => s.trim())
-    .filter(Boolean);
+  return looseList(v, /[;,\s]+/);
 }
 
 export function normaliseNeed(

@@ -1,3 +1,4 @@
+import { looseText } from '../../platform/loose.ts';
 import type { FieldError } from '../../platform/errors.ts';
 
 export const ORGANISATION_KINDS = [
@@ -44,7 +45,7 @@ export interface OrganisationInput {
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 function cell(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value).trim();
+  return looseText(value).trim();
 }
 
 /** Checks one organisation record; every problem is tied to its field under `prefix`. */
@@ -88,7 +89,7 @@ export function normaliseOrganisation(
   const rawMembers = raw.memberStates;
   const memberStates = [
     ...new Set(
-      (Array.isArray(rawMembers) ? rawMembers.map(String) : cell(rawMembers).split(/[;,\s]+/))
+      (Array.isArray(rawMembers) ? rawMembers.map(looseText) : cell(rawMembers).split(/[;,\s]+/))
         .map((c) => c.trim().toUpperCase())
         .filter(Boolean),
     ),

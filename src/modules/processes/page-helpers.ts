@@ -1,3 +1,4 @@
+import { looseText } from '../../platform/loose.ts';
 import type { FastifyRequest } from 'fastify';
 
 /** A path that keeps the reader's language prefix, for redirects after a form post. */
@@ -10,7 +11,7 @@ export function formValues(body: unknown): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   if (!body || typeof body !== 'object') return out;
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (Array.isArray(value)) out[key] = value.map(String);
+    if (Array.isArray(value)) out[key] = value.map(looseText);
     else if (typeof value === 'string') out[key] = value;
   }
   return out;
