@@ -14,6 +14,7 @@ import {
   type Option,
 } from '../../web/components/form.tsx';
 import { Pagination } from '../../web/components/pagination.tsx';
+import { rateLimitedForm } from '../../web/rate-limited.ts';
 import { sendPage, useView, type View } from '../../web/view.tsx';
 import {
   TAXONOMIES,
@@ -748,15 +749,16 @@ export async function expertPages(app: FastifyInstance): Promise<void> {
         303,
       );
     } catch (error) {
-      if (!isAppError(error) || error.code !== 'validation') throw error;
+      const limited = rateLimitedForm(error, request, reply);
+      if (!limited && (!isAppError(error) || error.code !== 'validation')) throw error;
       const existing = await getMyProfile(request.ctx);
       return sendPage(
         request,
         reply,
-        { title: request.t('experts.form.title'), status: 422 },
+        { title: request.t('experts.form.title'), status: limited ? 429 : 422 },
         <ProfileForm
           state={state}
-          errors={formErrors(error.errors)}
+          errors={formErrors(limited ?? (error as AppError).errors)}
           lookups={await lookups(request)}
           exists={!!existing}
           profileId={existing?.id ?? null}
