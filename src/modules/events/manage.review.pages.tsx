@@ -18,7 +18,7 @@ import * as pool from './pool.service.ts';
 import * as review from './review.service.ts';
 import { REVIEW_ACTIONS } from './events.ts';
 import type { EventRecord } from './events.present.ts';
-import { attempt, redirect } from './pages.shared.tsx';
+import { attempt } from './pages.shared.tsx';
 import {
   Flash,
   formErrors,
@@ -29,6 +29,7 @@ import {
 } from './manage.shared.tsx';
 import { RowField, RowSelect } from './manage.event.pages.tsx';
 import { callOf } from './manage.call.pages.tsx';
+import { seeOther } from '../../web/redirect.ts';
 
 const page = { config: { page: true }, schema: { hide: true } } as const;
 
@@ -581,7 +582,7 @@ export async function manageReviewPages(app: FastifyInstance): Promise<void> {
       const result = await attempt(() =>
         run(request, { eventId: event.id, callId: call.id }, values),
       );
-      if (result.ok) return redirect(request, reply, `${base}/reviewers?${done(result.value)}`);
+      if (result.ok) return seeOther(request, reply, `${base}/reviewers?${done(result.value)}`);
       return reviewersPage(
         request,
         reply,
@@ -720,7 +721,7 @@ export async function manageReviewPages(app: FastifyInstance): Promise<void> {
           mergeWithId: values.mergeWithId || null,
         }),
       );
-      if (result.ok) return redirect(request, reply, `${base}/ranking?done=decided`);
+      if (result.ok) return seeOther(request, reply, `${base}/ranking?done=decided`);
       return decisionPage(request, reply, values, formErrors(result.error), result.error.status);
     },
   );
@@ -754,7 +755,7 @@ export async function manageReviewPages(app: FastifyInstance): Promise<void> {
     const { call, base } = await callParams(request);
     const result = await attempt(() => review.releaseDecisions(request.ctx, call.id));
     if (result.ok)
-      return redirect(
+      return seeOther(
         request,
         reply,
         `${base}/decisions?done=released&n=${result.value.decisions}`,

@@ -44,6 +44,7 @@ import {
   searchExperts,
   type ExpertPage,
 } from './experts.service.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -744,10 +745,7 @@ export async function expertPages(app: FastifyInstance): Promise<void> {
     const state = stateFromForm((request.body ?? {}) as Body);
     try {
       const saved = await saveMyProfile(request.ctx, inputFromState(state));
-      return reply.redirect(
-        `${request.localeInPath ? `/${request.locale}` : ''}/experts/${saved.id}?saved=1`,
-        303,
-      );
+      return seeOther(request, reply, `/experts/${saved.id}?saved=1`);
     } catch (error) {
       const limited = rateLimitedForm(error, request, reply);
       if (!limited && (!isAppError(error) || error.code !== 'validation')) throw error;
@@ -770,6 +768,6 @@ export async function expertPages(app: FastifyInstance): Promise<void> {
   app.post('/account/expert-profile/delete', page, async (request, reply) => {
     requireSignedIn(request);
     await deleteMyProfile(request.ctx);
-    return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}/experts`, 303);
+    return seeOther(request, reply, '/experts');
   });
 }
