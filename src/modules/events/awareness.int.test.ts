@@ -12,7 +12,7 @@ import {
   saveDailySearch,
   sitemapUrls,
 } from '../../../test/helpers/awareness.ts';
-import { createTestUser, type TestUser } from '../../../test/helpers/auth.ts';
+import { createTestUser, signedInAgent, type TestUser } from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { resetCalendarLink, sendDigests } from '../awareness/index.ts';
@@ -109,6 +109,9 @@ describe.each(databaseKinds())('events in calendars, feeds and the sitemap on %s
 
     clock.set(new Date('2025-05-05T09:00:00Z'));
     const follower = await createTestUser(env, [], 'Event Follower');
+    const list = await (await signedInAgent(env, follower)).get('/events');
+    expect(list.body).toContain('<input type="hidden" name="kind" value="events"/>');
+    expect(list.body).toContain('href="/feeds/events.atom"');
     expect(await saveDailySearch(env, follower, { kind: 'events', query: '' })).toBe(303);
 
     clock.set(new Date('2025-05-06T09:00:00Z'));

@@ -16,6 +16,7 @@ import { proposalPages } from './proposals.pages.tsx';
 import { reviewPages } from './review.pages.tsx';
 import { managePages } from './manage.pages.tsx';
 import { seeOther } from '../../web/redirect.ts';
+import { SaveSearchForm } from '../awareness/index.ts';
 
 function EventList(props: {
   items: EventRecord[];
@@ -52,6 +53,7 @@ function EventList(props: {
         ))}
       </ul>
       <Pagination page={props.page} pageSize={props.pageSize} total={props.total} />
+      <SaveSearchForm kind="events" />
     </>
   );
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { createTestEnv, type TestEnv } from '../../../test/helpers/app.ts';
 import { mailTextsTo, saveDailySearch, sitemapUrls } from '../../../test/helpers/awareness.ts';
-import { createTestUser } from '../../../test/helpers/auth.ts';
+import { createTestUser, signedInAgent } from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { readRecords } from '../../platform/records.ts';
@@ -52,6 +52,11 @@ describe.each(databaseKinds())('the registry in feeds, digests and the sitemap o
 
   it('sends a digest of newly published initiatives matching a saved search, never drafts', async () => {
     const follower = await createTestUser(env, [], 'Registry Follower');
+    // The registry's list offers to save the search it shows, and its feed.
+    const list = await (await signedInAgent(env, follower)).get('/initiatives?country=GH');
+    expect(list.body).toContain('<input type="hidden" name="kind" value="initiatives"/>');
+    expect(list.body).toContain('<input type="hidden" name="query" value="country=GH"/>');
+    expect(list.body).toContain('href="/feeds/initiatives.atom?country=GH"');
     expect(await saveDailySearch(env, follower, { kind: 'initiatives', query: 'country=GH' })).toBe(
       303,
     );

@@ -36,6 +36,7 @@ import { InitiativeListQuery } from './initiatives.schemas.ts';
 import { listText, reasonsText, themeLabel } from './labels.ts';
 import { toRecord } from './initiatives.present.ts';
 import { seeOther } from '../../web/redirect.ts';
+import { SaveSearchForm } from '../awareness/index.ts';
 
 type ListQuery = Static<typeof InitiativeListQuery>;
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 100 }) });
@@ -243,6 +244,7 @@ function ListPage(props: {
             pageSize={props.result.pageSize}
             total={props.result.total}
           />
+          <SaveSearchForm kind="initiatives" />
         </section>
       </div>
     </>
