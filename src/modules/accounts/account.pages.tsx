@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import QRCode from 'qrcode';
+import type { Static, TSchema } from 'typebox';
 import { sendPage, useView } from '../../web/view.tsx';
 import {
   CheckboxGroup,
@@ -14,6 +15,7 @@ import {
 } from '../../web/components/form.tsx';
 import { AppError, isAppError, type FieldError } from '../../platform/errors.ts';
 import { LOCALES } from '../../platform/i18n/index.ts';
+import type { ServiceContext } from '../../platform/context.ts';
 import { myAccount, updateProfile } from './accounts.service.ts';
 import * as auth from './auth.service.ts';
 import { endMySession, mySessions, signOutEverywhere } from './sessions.service.ts';
@@ -733,42 +735,33 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     withNotice,
     async (request, reply) => guard(request, reply) ?? renderProfile(request, reply),
   );
-  app.post('/account/profile', page, async (request, reply) => {
-    const result = await runForm(ProfileForm, request.body, (input) =>
-      updateProfile(request.ctx, input),
-    );
-    if (!result.ok)
-      return renderProfile(request, reply, {
-        status: result.status,
-        form: 'profile',
-        errors: result.errors,
-      });
-    return seeOther(request, reply, '/account?done=profileSaved');
-  });
-  app.post('/account/email', page, async (request, reply) => {
-    const result = await runForm(EmailChangeForm, request.body, (input) =>
-      auth.requestEmailChange(request.ctx, input),
-    );
-    if (!result.ok)
-      return renderProfile(request, reply, {
-        status: result.status,
-        form: 'email',
-        errors: result.errors,
-      });
-    return seeOther(request, reply, '/account?done=emailSent');
-  });
-  app.post('/account/password', page, async (request, reply) => {
-    const result = await runForm(PasswordChangeForm, request.body, (input) =>
-      auth.changePassword(request.ctx, input),
-    );
-    if (!result.ok)
-      return renderProfile(request, reply, {
-        status: result.status,
-        form: 'password',
-        errors: result.errors,
-      });
-    return seeOther(request, reply, '/account?done=passwordChanged');
-  });
+  // The three forms of the profile page: each shows the page again with its own errors.
+  const profileForm = <S extends TSchema>(
+    path: string,
+    form: 'profile' | 'email' | 'password',
+    schema: S,
+    work: (ctx: ServiceContext, input: Static<S>) => Promise<unknown>,
+    done: string,
+  ) =>
+    app.post(path, page, async (request, reply) => {
+      const result = await runForm(schema, request.body, (input) => work(request.ctx, input));
+      if (!result.ok)
+        return renderProfile(request, reply, {
+          status: result.status,
+          form,
+          errors: result.errors,
+        });
+      return seeOther(request, reply, `/account?done=${done}`);
+    });
+  profileForm('/account/profile', 'profile', ProfileForm, updateProfile, 'profileSaved');
+  profileForm('/account/email', 'email', EmailChangeForm, auth.requestEmailChange, 'emailSent');
+  profileForm(
+    '/account/password',
+    'password',
+    PasswordChangeForm,
+    auth.changePassword,
+    'passwordChanged',
+  );
   app.get(
     '/account/email/confirm',
     { ...page, schema: { hide: true, querystring: TokenQuery } },

@@ -27,7 +27,7 @@ import {
 import {
   clearSessionCookie,
   formValues,
-  localHref,
+  localPath,
   noStore,
   Notice,
   runForm,
@@ -388,7 +388,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const query = request.query as { next?: string; done?: string };
       if (request.actor.userId && request.actor.via === 'session' && !query.done) {
-        return reply.redirect(localHref(request, safeNext(query.next) ?? '/account'), 303);
+        return reply.redirect(localPath(request, safeNext(query.next) ?? '/account'), 303);
       }
       return sendPage(
         request,

@@ -8,15 +8,9 @@ import { SESSION_COOKIE } from './sessions.service.ts';
 
 /** Shared pieces of the accounts pages. */
 
-/** A path on this site in the reader's language (keeps the /fr/… prefix). */
-export function localHref(request: FastifyRequest, path: string): string {
-  return request.localeInPath ? `/${request.locale}${path === '/' ? '' : path}` : path;
-}
+import { localPath } from '../../web/redirect.ts';
 
-/** POST → redirect → GET. */
-export function seeOther(request: FastifyRequest, reply: FastifyReply, path: string) {
-  return reply.redirect(localHref(request, path), 303);
-}
+export { localPath, seeOther } from '../../web/redirect.ts';
 
 /** Pages that show secrets or personal data are never cached. */
 export function noStore(reply: FastifyReply): void {
@@ -84,7 +78,7 @@ export function clearSessionCookie(reply: FastifyReply): void {
 export function redirectToSignIn(request: FastifyRequest, reply: FastifyReply) {
   const here = request.url.split('#')[0] ?? '/';
   return reply.redirect(
-    `${localHref(request, '/sign-in')}?next=${encodeURIComponent(here.slice(0, 400))}`,
+    `${localPath(request, '/sign-in')}?next=${encodeURIComponent(here.slice(0, 400))}`,
     303,
   );
 }

@@ -5,6 +5,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createTestEnv, TestAgent, type TestEnv } from '../../../test/helpers/app.ts';
 import { createTestUser, signedInAgent, type TestUser } from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
+import { calendarEvents as events } from '../../../test/helpers/awareness.ts';
 import {
   askedAs,
   createWidgetsTable,
@@ -16,21 +17,6 @@ import { enqueueJob, JobRunner } from '../../platform/jobs.ts';
 import { registerExtension } from './index.ts';
 
 const BASE = 'https://commons.example';
-
-function events(text: string) {
-  const calendar = new ICAL.Component(ICAL.parse(text) as unknown[]);
-  return calendar.getAllSubcomponents('vevent').map((c) => {
-    const event = new ICAL.Event(c);
-    return {
-      uid: event.uid,
-      summary: event.summary,
-      start: event.startDate.toJSDate().toISOString(),
-      end: event.endDate?.toJSDate().toISOString(),
-      url: String(c.getFirstPropertyValue('url')),
-      categories: c.getAllProperties('categories').flatMap((p) => p.getValues().map(String)),
-    };
-  });
-}
 
 function calendarName(text: string): string {
   return String(

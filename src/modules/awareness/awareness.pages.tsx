@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { VNode } from 'preact';
 import { isAppError } from '../../platform/errors.ts';
 import { validate } from '../../platform/validation.ts';
@@ -23,13 +23,9 @@ import type { SavedSearchView } from './saved-searches.service.ts';
 import * as calendars from './calendar.service.ts';
 import type { CalendarLink } from './calendar.service.ts';
 import { SaveSearchForm } from './save-search.tsx';
+import { seeOther } from '../../web/redirect.ts';
 
 const page = { config: { page: true }, schema: { hide: true } } as const;
-
-function redirect(request: FastifyRequest, reply: FastifyReply, path: string) {
-  const prefix = request.localeInPath ? `/${request.locale}` : '';
-  return reply.redirect(`${prefix}${path}`, 303);
-}
 
 const NOTICES = ['saved', 'updated', 'deleted'] as const;
 
@@ -287,7 +283,7 @@ export async function awarenessPages(app: FastifyInstance): Promise<void> {
           label: checked.value.alertLabel,
           frequency: checked.value.alertFrequency,
         });
-        return redirect(request, reply, '/account/alerts?done=saved');
+        return seeOther(request, reply, '/account/alerts?done=saved');
       } catch (error) {
         if (!isAppError(error) || error.code !== 'validation') throw error;
         errors = error.errors;
@@ -332,7 +328,7 @@ export async function awarenessPages(app: FastifyInstance): Promise<void> {
         frequency: checked.value.alertFrequency,
         ...(checked.value.alertLabel ? { label: checked.value.alertLabel } : {}),
       });
-      return redirect(request, reply, '/account/alerts?done=updated');
+      return seeOther(request, reply, '/account/alerts?done=updated');
     },
   );
 
@@ -342,7 +338,7 @@ export async function awarenessPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { id } = request.params as { id: string };
       await searches.deleteSavedSearch(request.ctx, id);
-      return redirect(request, reply, '/account/alerts?done=deleted');
+      return seeOther(request, reply, '/account/alerts?done=deleted');
     },
   );
 
@@ -376,10 +372,10 @@ export async function awarenessPages(app: FastifyInstance): Promise<void> {
     }
     if (checked.value.action === 'reset') {
       await calendars.resetCalendarLink(request.ctx);
-      return redirect(request, reply, '/account/calendar?done=reset');
+      return seeOther(request, reply, '/account/calendar?done=reset');
     }
     await calendars.revokeCalendarLink(request.ctx);
-    return redirect(request, reply, '/account/calendar?done=revoked');
+    return seeOther(request, reply, '/account/calendar?done=revoked');
   });
 
   app.get(
@@ -409,7 +405,7 @@ export async function awarenessPages(app: FastifyInstance): Promise<void> {
       await searches.unsubscribe(request.ctx, token);
       const fields = formFields(request.body);
       if (fields.confirm === '1') {
-        return redirect(request, reply, `/alerts/unsubscribe/${token}?done=1`);
+        return seeOther(request, reply, `/alerts/unsubscribe/${token}?done=1`);
       }
       return reply.type('text/plain; charset=utf-8').send('Unsubscribed.\n');
     },

@@ -6,6 +6,7 @@ import { Pagination } from '../../web/components/pagination.tsx';
 import { JOB_STATUSES } from '../../platform/jobs-admin.ts';
 import { IdParams } from './awareness.schemas.ts';
 import { jobDetail, jobsOverview, PAGE_SIZE, retryJob } from './jobs-admin.service.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 type Overview = Awaited<ReturnType<typeof jobsOverview>>;
 type Detail = Awaited<ReturnType<typeof jobDetail>>;
@@ -245,8 +246,7 @@ export async function jobsAdminPages(app: FastifyInstance): Promise<void> {
     { config: { page: true }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
       await retryJob(request.ctx, (request.params as { id: string }).id);
-      const prefix = request.localeInPath ? `/${request.locale}` : '';
-      return reply.redirect(`${prefix}/admin/jobs?done=retried`, 303);
+      return seeOther(request, reply, '/admin/jobs?done=retried');
     },
   );
 }

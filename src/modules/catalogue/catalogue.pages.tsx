@@ -35,6 +35,7 @@ import { BUDGETS, FIT_COOKIE, type FitProfile } from './fit.ts';
 import { checkProfile, fitProfileFor, saveFitProfile } from './profile.service.ts';
 import { pickText, UN_LANGUAGES } from './resources.ts';
 import { resourcePath } from './resources.present.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 const YEAR = 60 * 60 * 24 * 365;
 
@@ -485,10 +486,7 @@ export async function cataloguePages(app: FastifyInstance): Promise<void> {
           hoursPerWeek: body.hoursPerWeek,
         });
         setFitCookie(request, reply, await saveFitProfile(request.ctx, profile));
-        return reply.redirect(
-          request.localeInPath ? `/${request.locale}/catalogue` : '/catalogue',
-          303,
-        );
+        return seeOther(request, reply, '/catalogue');
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'validation') throw error;
         return sendPage(

@@ -58,6 +58,7 @@ import {
   type SnapshotField,
 } from './resources.ts';
 import { isAction, needsNote, type WorkflowAction } from './workflow.ts';
+import { localPath } from '../../web/redirect.ts';
 
 const COURSE_MODE: Record<string, string> = {
   'online-self-paced': 'online',
@@ -818,10 +819,6 @@ async function renderDetail(
   );
 }
 
-function localised(request: FastifyRequest, path: string): string {
-  return request.localeInPath ? `/${request.locale}${path}` : path;
-}
-
 export async function resourcePages(app: FastifyInstance): Promise<void> {
   const page = { config: { page: true }, schema: { hide: true } };
 
@@ -854,7 +851,7 @@ export async function resourcePages(app: FastifyInstance): Promise<void> {
       const resource = await createResource(request.ctx, inputFromForm(body), {
         organisationId: text(body.organisationId) || null,
       });
-      return reply.redirect(localised(request, resourcePath(resource.slug)), 303);
+      return reply.redirect(localPath(request, resourcePath(resource.slug)), 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation') throw error;
       return sendPage(
@@ -907,7 +904,7 @@ export async function resourcePages(app: FastifyInstance): Promise<void> {
     const resource = await getResourceBySlug(request.ctx, slug);
     try {
       const updated = await updateResource(request.ctx, resource.id, inputFromForm(body));
-      return reply.redirect(localised(request, resourcePath(updated.slug)), 303);
+      return reply.redirect(localPath(request, resourcePath(updated.slug)), 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation') throw error;
       return sendPage(
@@ -936,7 +933,7 @@ export async function resourcePages(app: FastifyInstance): Promise<void> {
     if (!isAction(action)) throw new AppError('bad_request', 'Unknown action.');
     try {
       const updated = await transition(request.ctx, resource.id, action, text(body.note) || null);
-      return reply.redirect(localised(request, resourcePath(updated.slug)), 303);
+      return reply.redirect(localPath(request, resourcePath(updated.slug)), 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation') throw error;
       return renderDetail(request, reply, resource, {

@@ -30,6 +30,7 @@ import {
 } from './countries.service.ts';
 import { countrySections } from './countries.sections.ts';
 import { PROFILE_FIELDS, type ProfileEntry, type ProfileField } from './countries.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 const IsoParams = Type.Object({ iso2: Type.String({ pattern: '^[A-Za-z]{2}$' }) });
 const SHOWN = 8;
@@ -632,10 +633,7 @@ export async function countriesRoutes(app: FastifyInstance): Promise<void> {
       }
       try {
         const p = await updateProfile(request.ctx, iso2, input);
-        return reply.redirect(
-          `${request.localeInPath ? `/${request.locale}` : ''}/countries/${p.country.iso2.toLowerCase()}?done=saved`,
-          303,
-        );
+        return seeOther(request, reply, `/countries/${p.country.iso2.toLowerCase()}?done=saved`);
       } catch (error) {
         if (isAppError(error) && error.code === 'validation') {
           const p = await getProfile(request.ctx, iso2);

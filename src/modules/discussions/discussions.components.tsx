@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { FieldError } from '../../platform/errors.ts';
 import { errorsByField, type FormErrors, type Option } from '../../web/components/form.tsx';
@@ -62,13 +62,7 @@ export function formErrors(errors: readonly FieldError[]): FormErrors {
   return errorsByField(errors);
 }
 
-export function localPath(request: FastifyRequest, path: string): string {
-  return `${request.localeInPath ? `/${request.locale}` : ''}${path}`;
-}
-
-export function seeOther(request: FastifyRequest, reply: FastifyReply, path: string) {
-  return reply.redirect(localPath(request, path), 303);
-}
+export { localPath, seeOther } from '../../web/redirect.ts';
 
 export function ThreadMeta(props: { thread: ThreadSummary; lookups: Lookups }): VNode {
   const view = useView();

@@ -217,31 +217,6 @@ export function updatePost(db: Db, id: string, changes: Updateable<DiscussionPos
   return db.updateTable('discussion_posts').set(changes).where('id', '=', id).execute();
 }
 
-/** When the member last posted (in one thread, or anywhere), newest first. */
-export function recentPostTimes(db: Db, authorId: string, since: Date, threadId?: string) {
-  let query = db
-    .selectFrom('discussion_posts')
-    .select('created_at')
-    .where('author_id', '=', authorId)
-    .where('created_at', '>', since);
-  if (threadId) query = query.where('thread_id', '=', threadId);
-  return query
-    .orderBy('created_at', 'asc')
-    .execute()
-    .then((rows) => rows.map((r) => new Date(r.created_at)));
-}
-
-export function recentThreadTimes(db: Db, authorId: string, since: Date) {
-  return db
-    .selectFrom('discussion_threads')
-    .select('created_at')
-    .where('author_id', '=', authorId)
-    .where('created_at', '>', since)
-    .orderBy('created_at', 'asc')
-    .execute()
-    .then((rows) => rows.map((r) => new Date(r.created_at)));
-}
-
 export function lastPostIn(db: Db, authorId: string, threadId: string) {
   return db
     .selectFrom('discussion_posts')
@@ -289,17 +264,6 @@ export function insertFlag(db: Db, row: Insertable<DiscussionFlagsTable>) {
     )
     .returning('id')
     .executeTakeFirst();
-}
-
-export function recentFlagTimes(db: Db, reporterId: string, since: Date) {
-  return db
-    .selectFrom('discussion_flags')
-    .select('created_at')
-    .where('reporter_id', '=', reporterId)
-    .where('created_at', '>', since)
-    .orderBy('created_at', 'asc')
-    .execute()
-    .then((rows) => rows.map((r) => new Date(r.created_at)));
 }
 
 /** Open flags on threads the reader moderates. */

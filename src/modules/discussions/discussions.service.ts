@@ -4,7 +4,7 @@ import { AppError, type FieldError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { isUuid, newId } from '../../platform/ids.ts';
 import { parseOrThrow } from '../../platform/validation.ts';
-import { authorize, isAllowed } from '../accounts/index.ts';
+import { authorize, checkRateLimit, isAllowed } from '../accounts/index.ts';
 import {
   isTerm,
   languageName,
@@ -23,7 +23,6 @@ import {
   excerptOf,
   handleFromName,
   isSitePath,
-  rateLimitWait,
   slowModeWait,
   type FollowTarget,
   type GroupRole,
@@ -212,20 +211,12 @@ function waitWords(seconds: number): string {
   return seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 }
 
-/** Rate limits per member; the posts and threads tables themselves are the record of activity. */
-async function checkPostRate(trx: Db, ctx: ServiceContext, userId: string) {
-  const now = ctx.clock.now();
-  const since = new Date(now.getTime() - RATE_LIMITS.posts.windowMs);
-  const wait = rateLimitWait(
-    await repo.recentPostTimes(trx, userId, since),
-    RATE_LIMITS.posts,
-    now,
-  );
-  if (wait)
-    throw rateLimited(
-      wait,
-      `You have posted ${RATE_LIMITS.posts.count} times in the last ${RATE_LIMITS.posts.windowMs / 60000} minutes. Please wait ${waitWords(wait)}.`,
-    );
+/**
+ * Counts one post of a member against the shared rate limits. Called before the transaction that
+ * writes: `checkRateLimit` uses its own connection, and PGlite has only one.
+ */
+async function checkPostRate(ctx: ServiceContext, userId: string) {
+  await checkRateLimit(ctx, { key: `discussions:post:user:${userId}`, ...RATE_LIMITS.posts });
 }
 
 /** A member's handle (how others mention them), made from their name the first time. */
@@ -310,24 +301,11 @@ export async function createThread(
   const checked = await checkFiles(files, errors);
   if (errors.length) throw AppError.validation(errors);
   const rendered = renderMarkdown(body);
+  await checkRateLimit(ctx, { key: `discussions:thread:user:${userId}`, ...RATE_LIMITS.threads });
+  await checkPostRate(ctx, userId);
 
   const result = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
-    const wait = rateLimitWait(
-      await repo.recentThreadTimes(
-        trx,
-        userId,
-        new Date(now.getTime() - RATE_LIMITS.threads.windowMs),
-      ),
-      RATE_LIMITS.threads,
-      now,
-    );
-    if (wait)
-      throw rateLimited(
-        wait,
-        `You have started ${RATE_LIMITS.threads.count} discussions in the last hour. Please wait ${waitWords(wait)}.`,
-      );
-    await checkPostRate(trx, ctx, userId);
     await ensureHandle(trx, ctx, userId);
     const id = newId();
     await repo.insertThread(
@@ -440,6 +418,7 @@ export async function reply(
   const rendered = renderMarkdown(body);
   const moderates = canModerate(reader, { groupId: thread.group_id });
   const regionPath = thread.region ? ((await loadPlaces(ctx)).regionPath(thread.region) ?? []) : [];
+  await checkPostRate(ctx, userId);
 
   const result = await ctx.db.transaction().execute(async (trx) => {
     // The row lock makes two quick replies of one member in one thread take turns for slow mode.
@@ -458,7 +437,6 @@ export async function reply(
           `This discussion is in slow mode: you can post again in ${waitWords(wait)}.`,
         );
     }
-    await checkPostRate(trx, ctx, userId);
     await ensureHandle(trx, ctx, userId);
     const post = await repo.insertPost(trx, {
       id: newId(),

@@ -21,10 +21,11 @@ export type FlagReason = (typeof FLAG_REASONS)[number];
 export const SLOW_MODE_CHOICES = [0, 30, 60, 300, 900, 3600] as const;
 
 /** Rate limits per member, whatever the thread (moderators included: they are members too). */
+/** Per member, counted through the accounts module's `checkRateLimit` (shared by every module). */
 export const RATE_LIMITS = {
-  posts: { count: 10, windowMs: 10 * 60 * 1000 },
-  threads: { count: 5, windowMs: 60 * 60 * 1000 },
-  flags: { count: 20, windowMs: 60 * 60 * 1000 },
+  posts: { limit: 10, windowSeconds: 10 * 60 },
+  threads: { limit: 5, windowSeconds: 60 * 60 },
+  flags: { limit: 20, windowSeconds: 60 * 60 },
 } as const;
 
 export const FOLLOW_TARGETS = ['thread', 'theme', 'region'] as const;
@@ -85,18 +86,6 @@ export function slowModeWait(slowModeSeconds: number, lastPostAt: Date | null, n
   if (!slowModeSeconds || !lastPostAt) return 0;
   const wait = slowModeSeconds * 1000 - (now.getTime() - lastPostAt.getTime());
   return wait > 0 ? Math.ceil(wait / 1000) : 0;
-}
-
-/** Seconds until a member is under a rate limit again, given their recent actions (oldest first). */
-export function rateLimitWait(
-  recent: readonly Date[],
-  limit: { count: number; windowMs: number },
-  now: Date,
-): number {
-  const inWindow = recent.filter((d) => now.getTime() - d.getTime() < limit.windowMs);
-  if (inWindow.length < limit.count) return 0;
-  const oldest = inWindow[inWindow.length - limit.count]!;
-  return Math.max(1, Math.ceil((oldest.getTime() + limit.windowMs - now.getTime()) / 1000));
 }
 
 export const HANDLE = /^[a-z0-9][a-z0-9_-]{1,29}$/;

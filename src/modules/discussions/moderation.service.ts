@@ -3,16 +3,9 @@ import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { isUuid, newId } from '../../platform/ids.ts';
 import { parseOrThrow } from '../../platform/validation.ts';
-import { authorize } from '../accounts/index.ts';
+import { authorize, checkRateLimit } from '../accounts/index.ts';
 import * as repo from './discussions.repository.ts';
-import {
-  RATE_LIMITS,
-  canModerate,
-  canSeeThread,
-  excerptOf,
-  rateLimitWait,
-  type Reader,
-} from './discussions.ts';
+import { RATE_LIMITS, canModerate, canSeeThread, excerptOf, type Reader } from './discussions.ts';
 import { readerFor } from './discussions.service.ts';
 import { notifyHidden } from './notify.service.ts';
 import { FlagInput, ModerationInput, SlowModeInput } from './discussions.schemas.ts';
@@ -56,20 +49,9 @@ export async function flagPost(
     throw AppError.validation([
       { path: '/note', message: 'Say in a few words what is wrong with this post.' },
     ]);
+  await checkRateLimit(ctx, { key: `discussions:flag:user:${userId}`, ...RATE_LIMITS.flags });
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
-    const wait = rateLimitWait(
-      await repo.recentFlagTimes(trx, userId, new Date(now.getTime() - RATE_LIMITS.flags.windowMs)),
-      RATE_LIMITS.flags,
-      now,
-    );
-    if (wait)
-      throw new AppError(
-        'rate_limited',
-        `You have reported ${RATE_LIMITS.flags.count} posts in the last hour. Please wait before reporting more.`,
-        [],
-        { 'retry-after': String(wait) },
-      );
     const flag = await repo.insertFlag(trx, {
       id: newId(),
       thread_id: thread.id,

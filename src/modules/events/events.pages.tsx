@@ -11,10 +11,12 @@ import { myProposals } from './proposals.service.ts';
 import { isReviewer } from './pool.service.ts';
 import { callState } from './events.ts';
 import type { EventRecord, Proposal } from './events.present.ts';
-import { DemoNotice, EventNav, Lines, redirect, termLabel, useEventTime } from './pages.shared.tsx';
+import { DemoNotice, EventNav, Lines, termLabel, useEventTime } from './pages.shared.tsx';
 import { proposalPages } from './proposals.pages.tsx';
 import { reviewPages } from './review.pages.tsx';
 import { managePages } from './manage.pages.tsx';
+import { seeOther } from '../../web/redirect.ts';
+import { SaveSearchForm } from '../awareness/index.ts';
 
 function EventList(props: {
   items: EventRecord[];
@@ -51,6 +53,7 @@ function EventList(props: {
         ))}
       </ul>
       <Pagination page={props.page} pageSize={props.pageSize} total={props.total} />
+      <SaveSearchForm kind="events" />
     </>
   );
 }
@@ -561,14 +564,14 @@ export async function eventsPages(app: FastifyInstance): Promise<void> {
     const remove = typeof body.remove === 'string' ? body.remove : null;
     const id = remove ?? (typeof body.add === 'string' ? body.add : '');
     await schedule.setAgenda(request.ctx, id, remove === null);
-    return redirect(request, reply, `/events/${slug}/programme#session-${id}`);
+    return seeOther(request, reply, `/events/${slug}/programme#session-${id}`);
   });
 
   app.post('/events/:slug/agenda/:id', page, async (request, reply) => {
     const { slug, id } = request.params as { slug: string; id: string };
     const body = (request.body ?? {}) as Record<string, string>;
     await schedule.setAgenda(request.ctx, id, body.op !== 'remove');
-    return redirect(request, reply, `/events/${slug}/programme#session-${id}`);
+    return seeOther(request, reply, `/events/${slug}/programme#session-${id}`);
   });
 
   await app.register(proposalPages);

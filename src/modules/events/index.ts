@@ -3,6 +3,7 @@ import { eventsRoutes } from './events.routes.ts';
 import { eventsPages } from './events.pages.tsx';
 import { countEvents } from './events.service.ts';
 import { seedDemoEvents } from './demo.ts';
+import { eventDeadlines, eventSitemap, eventsChangesSince } from './awareness.service.ts';
 
 export type { EventRecord, Call, Proposal } from './events.present.ts';
 export type { Session, SessionFigures } from './schedule.service.ts';
@@ -18,4 +19,13 @@ export const eventsModule: ModuleDefinition = {
   },
   seedDemo: seedDemoEvents,
   stats: async (ctx) => ({ events: await countEvents(ctx) }),
+  deadlines: eventDeadlines,
+  sitemap: eventSitemap,
+  savedSearchKinds: {
+    events: {
+      label: 'layout.nav.events',
+      searchPath: '/events',
+      changesSince: eventsChangesSince,
+    },
+  },
 };

@@ -26,7 +26,7 @@ import {
 } from './events.ts';
 import type { Call, EventRecord } from './events.present.ts';
 import type { CallInput } from './events.schemas.ts';
-import { attempt, redirect } from './pages.shared.tsx';
+import { attempt } from './pages.shared.tsx';
 import {
   Checkbox,
   Flash,
@@ -41,6 +41,7 @@ import {
   type FormValues,
 } from './manage.shared.tsx';
 import { flash, RowField } from './manage.event.pages.tsx';
+import { seeOther } from '../../web/redirect.ts';
 
 const page = { config: { page: true }, schema: { hide: true } } as const;
 
@@ -517,7 +518,7 @@ export async function manageCallPages(app: FastifyInstance): Promise<void> {
         : events.createCall(request.ctx, event.id, input),
     );
     if (result.ok)
-      return redirect(
+      return seeOther(
         request,
         reply,
         `/events/${event.slug}/manage/calls/${result.value.id}?done=saved`,

@@ -19,7 +19,7 @@ import * as events from './events.service.ts';
 import * as venue from './venue.service.ts';
 import { callState } from './events.ts';
 import type { EventRecord } from './events.present.ts';
-import { attempt, DemoNotice, redirect, useEventTime } from './pages.shared.tsx';
+import { attempt, DemoNotice, useEventTime } from './pages.shared.tsx';
 import {
   Flash,
   formErrors,
@@ -31,6 +31,7 @@ import {
   type FormValues,
 } from './manage.shared.tsx';
 import { localDay, localTime } from './zones.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 const page = { config: { page: true }, schema: { hide: true } } as const;
 
@@ -545,7 +546,7 @@ export async function manageEventPages(app: FastifyInstance): Promise<void> {
       events.createEvent(request.ctx, { ...detailsFromForm(values), rooms: [] }),
     );
     if (result.ok)
-      return redirect(request, reply, `/events/${result.value.slug}/manage/venue?done=created`);
+      return seeOther(request, reply, `/events/${result.value.slug}/manage/venue?done=created`);
     return sendPage(
       request,
       reply,
@@ -587,7 +588,7 @@ export async function manageEventPages(app: FastifyInstance): Promise<void> {
       events.updateEvent(request.ctx, event.id, { ...details, slug: details.slug ?? event.slug }),
     );
     if (result.ok)
-      return redirect(request, reply, `/events/${result.value.slug}/manage/event?done=saved`);
+      return seeOther(request, reply, `/events/${result.value.slug}/manage/event?done=saved`);
     return sendPage(
       request,
       reply,
@@ -637,7 +638,7 @@ export async function manageEventPages(app: FastifyInstance): Promise<void> {
       const values = formValues(request.body);
       const result = await attempt(() => run(request.ctx, event, params, values));
       if (result.ok)
-        return redirect(request, reply, `/events/${event.slug}/manage/venue?done=${done}`);
+        return seeOther(request, reply, `/events/${event.slug}/manage/venue?done=${done}`);
       return venuePage(
         request,
         reply,

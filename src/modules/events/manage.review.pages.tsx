@@ -20,7 +20,7 @@ import * as similar from './similar.service.ts';
 import { SimilarityReason, SuggestMergeForm } from './manage.similar.pages.tsx';
 import { REVIEW_ACTIONS } from './events.ts';
 import type { EventRecord } from './events.present.ts';
-import { attempt, redirect } from './pages.shared.tsx';
+import { attempt } from './pages.shared.tsx';
 import {
   Flash,
   formErrors,
@@ -31,6 +31,7 @@ import {
 } from './manage.shared.tsx';
 import { RowField, RowSelect } from './manage.event.pages.tsx';
 import { callOf } from './manage.call.pages.tsx';
+import { seeOther } from '../../web/redirect.ts';
 
 const page = { config: { page: true }, schema: { hide: true } } as const;
 
@@ -595,7 +596,7 @@ export async function manageReviewPages(app: FastifyInstance): Promise<void> {
       const result = await attempt(() =>
         run(request, { eventId: event.id, callId: call.id }, values),
       );
-      if (result.ok) return redirect(request, reply, `${base}/reviewers?${done(result.value)}`);
+      if (result.ok) return seeOther(request, reply, `${base}/reviewers?${done(result.value)}`);
       return reviewersPage(
         request,
         reply,
@@ -741,7 +742,7 @@ export async function manageReviewPages(app: FastifyInstance): Promise<void> {
           mergeWithId: values.mergeWithId || null,
         }),
       );
-      if (result.ok) return redirect(request, reply, `${base}/ranking?done=decided`);
+      if (result.ok) return seeOther(request, reply, `${base}/ranking?done=decided`);
       return decisionPage(request, reply, values, formErrors(result.error), result.error.status);
     },
   );
@@ -775,7 +776,7 @@ export async function manageReviewPages(app: FastifyInstance): Promise<void> {
     const { call, base } = await callParams(request);
     const result = await attempt(() => review.releaseDecisions(request.ctx, call.id));
     if (result.ok)
-      return redirect(
+      return seeOther(
         request,
         reply,
         `${base}/decisions?done=released&n=${result.value.decisions}`,

@@ -9,8 +9,9 @@ import { sendPage, useView } from '../../web/view.tsx';
 import { ErrorSummary, PostForm } from '../../web/components/form.tsx';
 import * as schedule from './schedule.service.ts';
 import type { EventRecord } from './events.present.ts';
-import { attempt, redirect, useEventTime } from './pages.shared.tsx';
+import { attempt, useEventTime } from './pages.shared.tsx';
 import { Flash, formValues, managedEvent, ManageNav, type FormValues } from './manage.shared.tsx';
+import { seeOther } from '../../web/redirect.ts';
 
 const page = { config: { page: true }, schema: { hide: true } } as const;
 
@@ -326,7 +327,7 @@ export async function manageSchedulePages(app: FastifyInstance): Promise<void> {
       }),
     );
     if (result.ok)
-      return redirect(
+      return seeOther(
         request,
         reply,
         `/events/${event.slug}/manage/schedule?done=placed#item-${result.value.id}`,
@@ -341,7 +342,7 @@ export async function manageSchedulePages(app: FastifyInstance): Promise<void> {
       schedule.unscheduleSession(request.ctx, event.id, sessionId),
     );
     if (result.ok)
-      return redirect(request, reply, `/events/${event.slug}/manage/schedule?done=unscheduled`);
+      return seeOther(request, reply, `/events/${event.slug}/manage/schedule?done=unscheduled`);
     return board(request, reply, failureOf(sessionId, {}, result.error), result.error.status);
   });
 

@@ -10,6 +10,7 @@ import type { FormErrors } from '../../web/components/form.tsx';
 import type { EventRecord } from './events.present.ts';
 import { canManageEvent, loadEvent } from './events.service.ts';
 import { wallClock, zonedInstant } from './zones.ts';
+import { localPath } from '../../web/redirect.ts';
 
 /** Raw form values, as typed: a page re-renders them untouched when the input is refused. */
 export type FormValues = Record<string, string>;
@@ -53,8 +54,7 @@ export function signInPath(request: FastifyRequest): string {
   const path = request.pathWithoutLocale ?? request.url.split('?')[0] ?? '/';
   const { slug } = (request.params ?? {}) as { slug?: string };
   const back = request.method === 'GET' ? path : slug ? `/events/${slug}/manage` : '/events/new';
-  const prefix = request.localeInPath ? `/${request.locale}` : '';
-  return `${prefix}/sign-in?next=${encodeURIComponent(back)}`;
+  return localPath(request, `/sign-in?next=${encodeURIComponent(back)}`);
 }
 
 /**

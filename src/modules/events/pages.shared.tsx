@@ -1,5 +1,4 @@
 import type { VNode } from 'preact';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError, type AppError } from '../../platform/errors.ts';
 import { useView } from '../../web/view.tsx';
 import type { EventRecord } from './events.present.ts';
@@ -105,11 +104,6 @@ export async function attempt<T>(
     }
     throw error;
   }
-}
-
-export function redirect(request: FastifyRequest, reply: FastifyReply, path: string) {
-  const prefix = request.localeInPath ? `/${request.locale}` : '';
-  return reply.redirect(`${prefix}${path}`, 303);
 }
 
 export function str(body: Record<string, unknown>, key: string): string {

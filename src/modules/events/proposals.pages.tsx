@@ -20,16 +20,9 @@ import type { ProposalInput } from './events.schemas.ts';
 import type { DiversityAssessment, PanelFacts, PrivateSummary } from './diversity.ts';
 import { assessDiversity, summarisePrivate } from './diversity.ts';
 import { DiversityPanel, type DiversityLabels } from './diversity.view.tsx';
-import {
-  attempt,
-  DemoNotice,
-  list,
-  redirect,
-  str,
-  termLabel,
-  useEventTime,
-} from './pages.shared.tsx';
+import { attempt, DemoNotice, list, str, termLabel, useEventTime } from './pages.shared.tsx';
 import type { Screening } from './proposals.service.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 /** Form row prefixes: one per single role, and speaker-0…n. */
 function rowPrefixes(speakers: number): Array<[string, PersonRole]> {
@@ -692,8 +685,8 @@ async function handleEditorPost(
   );
   if (result.ok) {
     if (action === 'more')
-      return redirect(request, reply, `/proposals/${result.value.id}/edit?rows=${rows + 2}`);
-    return redirect(
+      return seeOther(request, reply, `/proposals/${result.value.id}/edit?rows=${rows + 2}`);
+    return seeOther(
       request,
       reply,
       action === 'submit' ? `/proposals/${result.value.id}` : `/proposals/${result.value.id}/edit`,
@@ -726,7 +719,7 @@ export async function proposalPages(app: FastifyInstance): Promise<void> {
     const { id } = request.params as { id: string };
     const call = await loadCall(request.ctx, id);
     if (!request.actor.userId)
-      return redirect(request, reply, `/sign-in?next=/calls/${id}/proposals/new`);
+      return seeOther(request, reply, `/sign-in?next=/calls/${id}/proposals/new`);
     const props = await editorProps(request, call, null, { people: [] }, 4);
     return sendPage(
       request,
@@ -794,7 +787,7 @@ export async function proposalPages(app: FastifyInstance): Promise<void> {
   app.post('/proposals/:id/withdraw', page, async (request, reply) => {
     const { id } = request.params as { id: string };
     await proposals.withdrawProposal(request.ctx, id);
-    return redirect(request, reply, `/proposals/${id}`);
+    return seeOther(request, reply, `/proposals/${id}`);
   });
 
   app.get('/invitations/:token', page, async (request, reply) => {

@@ -16,7 +16,8 @@ import * as schedule from './schedule.service.ts';
 import { loadEvent } from './events.service.ts';
 import { REVIEW_ACTIONS, SCORE_MAX, SCORE_MIN } from './events.ts';
 import type { Call, EventRecord } from './events.present.ts';
-import { attempt, DemoNotice, redirect, str } from './pages.shared.tsx';
+import { attempt, DemoNotice, str } from './pages.shared.tsx';
+import { seeOther } from '../../web/redirect.ts';
 
 function pickCall(event: EventRecord, id: string | undefined): Call {
   const call = event.calls.find((c) => c.id === id) ?? event.calls[event.calls.length - 1];
@@ -268,7 +269,7 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     );
     if (result.ok) {
       const event = await loadEvent(request.ctx, v.call.eventId);
-      return redirect(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
+      return seeOther(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
     }
     const errors = errorsByField(
       result.error.errors.map((e) => ({ ...e, path: e.path.replace('/scores/', '/score.') })),
@@ -291,7 +292,7 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
     const v = await review.reviewView(request.ctx, id);
     await review.declareConflict(request.ctx, id, str(body, 'reason'));
     const event = await loadEvent(request.ctx, v.call.eventId);
-    return redirect(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
+    return seeOther(request, reply, `/events/${event.slug}/review?call=${v.call.id}`);
   });
 
   app.get('/events/:slug/sessions/:id/report', page, async (request, reply) => {
@@ -328,7 +329,7 @@ export async function reviewPages(app: FastifyInstance): Promise<void> {
         participation,
       }),
     );
-    if (result.ok) return redirect(request, reply, `/events/${slug}/sessions/${id}`);
+    if (result.ok) return seeOther(request, reply, `/events/${slug}/sessions/${id}`);
     const { event, session } = await schedule.getSession(request.ctx, slug, id);
     return sendPage(
       request,

@@ -14,6 +14,7 @@ import {
   type Option,
 } from '../../web/components/form.tsx';
 import { Pagination } from '../../web/components/pagination.tsx';
+import { rateLimitedForm } from '../../web/rate-limited.ts';
 import { sendPage, useView, type View } from '../../web/view.tsx';
 import {
   TAXONOMIES,
@@ -43,6 +44,7 @@ import {
   searchExperts,
   type ExpertPage,
 } from './experts.service.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -743,20 +745,18 @@ export async function expertPages(app: FastifyInstance): Promise<void> {
     const state = stateFromForm((request.body ?? {}) as Body);
     try {
       const saved = await saveMyProfile(request.ctx, inputFromState(state));
-      return reply.redirect(
-        `${request.localeInPath ? `/${request.locale}` : ''}/experts/${saved.id}?saved=1`,
-        303,
-      );
+      return seeOther(request, reply, `/experts/${saved.id}?saved=1`);
     } catch (error) {
-      if (!isAppError(error) || error.code !== 'validation') throw error;
+      const limited = rateLimitedForm(error, request, reply);
+      if (!limited && (!isAppError(error) || error.code !== 'validation')) throw error;
       const existing = await getMyProfile(request.ctx);
       return sendPage(
         request,
         reply,
-        { title: request.t('experts.form.title'), status: 422 },
+        { title: request.t('experts.form.title'), status: limited ? 429 : 422 },
         <ProfileForm
           state={state}
-          errors={formErrors(error.errors)}
+          errors={formErrors(limited ?? (error as AppError).errors)}
           lookups={await lookups(request)}
           exists={!!existing}
           profileId={existing?.id ?? null}
@@ -768,6 +768,6 @@ export async function expertPages(app: FastifyInstance): Promise<void> {
   app.post('/account/expert-profile/delete', page, async (request, reply) => {
     requireSignedIn(request);
     await deleteMyProfile(request.ctx);
-    return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}/experts`, 303);
+    return seeOther(request, reply, '/experts');
   });
 }

@@ -3,7 +3,13 @@ import { AppError, type FieldError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { isUuid, newId, slugify } from '../../platform/ids.ts';
 import { parseOrThrow } from '../../platform/validation.ts';
-import { authorize, createUser, findUserByEmail, isAllowed } from '../accounts/index.ts';
+import {
+  authorize,
+  checkRateLimit,
+  createUser,
+  findUserByEmail,
+  isAllowed,
+} from '../accounts/index.ts';
 import { organisationsById, organisationsBySlug } from '../organisations/index.ts';
 import { TAXONOMIES, countries, languages, regions } from '../reference/index.ts';
 import { countryName, languageName } from '../reference/index.ts';
@@ -15,6 +21,7 @@ import {
   isSafeHref,
   levelsFor,
   matchReasons,
+  PROFILE_SAVE_LIMIT,
   searchText,
   viewOf,
   widestAudience,
@@ -344,6 +351,8 @@ async function writeProfile(
       });
   });
   if (errors.length) throw AppError.validation(errors);
+  if (!isDemo)
+    await checkRateLimit(ctx, { key: `experts:profile:user:${userId}`, ...PROFILE_SAVE_LIMIT });
 
   let organisationId: string | null = null;
   let organisationName: string | null = input.organisation?.trim() || null;

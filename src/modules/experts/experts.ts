@@ -27,6 +27,9 @@ export const DEFAULT_VISIBILITY: FieldVisibility = Object.freeze(
   Object.fromEntries(PROFILE_FIELDS.map((f) => [f, 'members'])) as FieldVisibility,
 );
 
+/** Saves of one's own profile, per member (through the accounts module's `checkRateLimit`). */
+export const PROFILE_SAVE_LIMIT = { limit: 30, windowSeconds: 60 * 60 } as const;
+
 export const AVAILABILITY = ['missions', 'mentoring'] as const;
 export type Availability = (typeof AVAILABILITY)[number];
 

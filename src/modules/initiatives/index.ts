@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { addOrganisationSection } from '../organisations/index.ts';
-import { countPublishedInitiatives, seedDemoInitiatives } from './initiatives.service.ts';
+import {
+  countPublishedInitiatives,
+  initiativesChangesSince,
+  initiativesSitemap,
+  seedDemoInitiatives,
+} from './initiatives.service.ts';
 import { analyseOverlaps } from './overlap.service.ts';
 import { seedDemoNeeds } from './needs.service.ts';
 import { initiativesApi } from './initiatives.routes.ts';
@@ -60,4 +65,12 @@ export const initiativesModule: ModuleDefinition = {
       await analyseOverlaps(ctx);
     },
   },
+  savedSearchKinds: {
+    initiatives: {
+      label: 'layout.nav.initiatives',
+      searchPath: '/initiatives',
+      changesSince: initiativesChangesSince,
+    },
+  },
+  sitemap: initiativesSitemap,
 };

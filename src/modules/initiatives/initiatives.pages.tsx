@@ -35,6 +35,8 @@ import { ACTIVITY_STATUSES, type Initiative } from './initiatives.ts';
 import { InitiativeListQuery } from './initiatives.schemas.ts';
 import { listText, reasonsText, themeLabel } from './labels.ts';
 import { toRecord } from './initiatives.present.ts';
+import { seeOther } from '../../web/redirect.ts';
+import { SaveSearchForm } from '../awareness/index.ts';
 
 type ListQuery = Static<typeof InitiativeListQuery>;
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 100 }) });
@@ -242,6 +244,7 @@ function ListPage(props: {
             pageSize={props.result.pageSize}
             total={props.result.total}
           />
+          <SaveSearchForm kind="initiatives" />
         </section>
       </div>
     </>
@@ -1020,9 +1023,10 @@ export async function initiativesPages(app: FastifyInstance): Promise<void> {
       try {
         const submit = one(values.then) === 'submit';
         const { initiative } = await createInitiative(request.ctx, rawOf(values), { submit });
-        return reply.redirect(
-          `${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${initiative.slug}?done=${submit ? 'submitted' : 'registered'}`,
-          303,
+        return seeOther(
+          request,
+          reply,
+          `/initiatives/${initiative.slug}?done=${submit ? 'submitted' : 'registered'}`,
         );
       } catch (error) {
         if (isAppError(error) && error.code === 'validation') {
@@ -1112,10 +1116,7 @@ export async function initiativesPages(app: FastifyInstance): Promise<void> {
       const values = (request.body ?? {}) as FormValues;
       try {
         const { initiative } = await updateInitiative(request.ctx, slug, rawOf(values));
-        return reply.redirect(
-          `${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${initiative.slug}?done=updated`,
-          303,
-        );
+        return seeOther(request, reply, `/initiatives/${initiative.slug}?done=updated`);
       } catch (error) {
         if (isAppError(error) && error.code === 'validation') {
           const i = await getInitiative(request.ctx, slug);
@@ -1149,9 +1150,10 @@ export async function initiativesPages(app: FastifyInstance): Promise<void> {
         body.action,
         body.note ?? null,
       );
-      return reply.redirect(
-        `${request.localeInPath ? `/${request.locale}` : ''}/initiatives/${i.slug}?done=${i.workflow === 'submitted' ? 'submitted' : 'updated'}`,
-        303,
+      return seeOther(
+        request,
+        reply,
+        `/initiatives/${i.slug}?done=${i.workflow === 'submitted' ? 'submitted' : 'updated'}`,
       );
     },
   );

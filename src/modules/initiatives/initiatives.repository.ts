@@ -117,6 +117,33 @@ export async function listInitiatives(
   return { rows: rows as InitiativeRow[], total };
 }
 
+/** Initiatives matching the filters changed after `since`, newest change first (digests, feeds). */
+export async function changedSince(
+  db: Db,
+  f: InitiativeFilters,
+  since: Date,
+  limit: number,
+): Promise<InitiativeRow[]> {
+  const rows = await filtered(db, f)
+    .where('updated_at', '>', since)
+    .select([...COLUMNS])
+    .orderBy('updated_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows as InitiativeRow[];
+}
+
+/** Published initiatives' addresses and last changes (the sitemap). */
+export function publishedSlugs(db: Db) {
+  return db
+    .selectFrom('initiatives')
+    .select(['slug', 'updated_at'])
+    .where('workflow', '=', 'published')
+    .orderBy('slug')
+    .execute();
+}
+
 /** Every initiative matching the filters (exports, coverage, overlaps): lean on memory with care. */
 export function allInitiatives(db: Db, f: InitiativeFilters): Promise<InitiativeRow[]> {
   return filtered(db, f)

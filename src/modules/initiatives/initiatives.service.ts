@@ -4,6 +4,7 @@ import { AppError, type FieldError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { newId, slugify } from '../../platform/ids.ts';
 import type { Db } from '../../db/database.ts';
+import type { ChangedItem, SitemapEntry } from '../../platform/module.ts';
 import { authorize, isAllowed, SITE } from '../accounts/index.ts';
 import { countries, regions } from '../reference/index.ts';
 import { organisationsBySlug } from '../organisations/index.ts';
@@ -160,6 +161,55 @@ export async function listInitiatives(ctx: ServiceContext, query: ListQuery) {
     { limit: pageSize, offset: (page - 1) * pageSize },
   );
   return { items: await hydrate(ctx.readDb, rows), total, page, pageSize };
+}
+
+/** The saved-search parameters of the initiatives list (`/initiatives?theme=…&country=…`). */
+function listQueryFrom(params: URLSearchParams): ListQuery {
+  const list = (name: string) => (params.getAll(name).length ? params.getAll(name) : undefined);
+  const one = (name: string) => params.get(name) || undefined;
+  return {
+    q: one('q'),
+    theme: list('theme'),
+    country: list('country'),
+    region: list('region'),
+    organisation: one('organisation'),
+    status: list('status'),
+    from: one('from'),
+    to: one('to'),
+  };
+}
+
+/** Published initiatives matching a saved search, changed after `since` (digests and feeds). */
+export async function initiativesChangesSince(
+  ctx: ServiceContext,
+  params: URLSearchParams,
+  since: Date,
+  limit: number,
+): Promise<ChangedItem[]> {
+  const filters = await filtersFor(ctx, listQueryFrom(params));
+  if (!filters) return [];
+  const rows = await repo.changedSince(
+    ctx.readDb,
+    { ...filters, workflow: ['published'] },
+    since,
+    limit,
+  );
+  return (await hydrate(ctx.readDb, rows)).map((i) => {
+    const translated = i.translations[ctx.locale];
+    return {
+      id: i.id,
+      title: translated?.title || i.title,
+      path: `/initiatives/${i.slug}`,
+      summary: (translated?.description || i.description).slice(0, 300),
+      updatedAt: i.updatedAt,
+    };
+  });
+}
+
+/** Each published initiative's page, for the sitemap. */
+export async function* initiativesSitemap(ctx: ServiceContext): AsyncIterable<SitemapEntry> {
+  for (const row of await repo.publishedSlugs(ctx.readDb))
+    yield { path: `/initiatives/${row.slug}`, updatedAt: new Date(row.updated_at) };
 }
 
 /** Initiatives waiting for review (reviewers), or the actor's own drafts. */

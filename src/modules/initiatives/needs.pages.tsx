@@ -40,6 +40,7 @@ import { NEED_STATUSES, type Need, type Offer } from './needs.ts';
 import { RegistryNav } from './initiatives.pages.tsx';
 import { listText, themeLabel } from './labels.ts';
 import { toApi } from './initiatives.present.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 const NeedListQuery = Query({
   country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$' })),
@@ -116,10 +117,6 @@ function offerApi(o: Offer) {
     responseNote: o.responseNote,
     createdAt: o.createdAt.toISOString(),
   };
-}
-
-function prefix(request: FastifyRequest): string {
-  return request.localeInPath ? `/${request.locale}` : '';
 }
 
 function NeedsPage(props: {
@@ -670,7 +667,7 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
       const values = (request.body ?? {}) as Record<string, string | string[] | undefined>;
       try {
         const need = await postNeed(request.ctx, needRaw(values));
-        return reply.redirect(`${prefix(request)}/needs/${need.slug}?done=posted`, 303);
+        return seeOther(request, reply, `/needs/${need.slug}?done=posted`);
       } catch (error) {
         if (isAppError(error) && error.code === 'validation') {
           return sendPage(
@@ -724,7 +721,7 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
           organisation: body.organisation,
           initiative: body.initiative,
         });
-        return reply.redirect(`${prefix(request)}/needs/${slug}?done=offered`, 303);
+        return seeOther(request, reply, `/needs/${slug}?done=offered`);
       } catch (error) {
         if (isAppError(error) && error.code === 'validation')
           return renderNeed(request, reply, slug, errorsByField(error.errors), 422);
@@ -749,7 +746,7 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
         (request.params as { slug: string }).slug,
         (request.body as { status: string }).status,
       );
-      return reply.redirect(`${prefix(request)}/needs/${need.slug}?done=updated`, 303);
+      return seeOther(request, reply, `/needs/${need.slug}?done=updated`);
     },
   );
 
@@ -776,7 +773,7 @@ export async function needsRoutes(app: FastifyInstance): Promise<void> {
         body.note ?? null,
       );
       const need = await getNeed(request.ctx, body.need);
-      return reply.redirect(`${prefix(request)}/needs/${need.slug}?done=updated`, 303);
+      return seeOther(request, reply, `/needs/${need.slug}?done=updated`);
     },
   );
 

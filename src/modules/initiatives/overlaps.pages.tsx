@@ -10,6 +10,7 @@ import { decideOverlap, listOverlaps } from './overlap.service.ts';
 import { OverlapListQuery } from './initiatives.schemas.ts';
 import { OverlapList, RegistryNav } from './initiatives.pages.tsx';
 import { themeLabel } from './labels.ts';
+import { seeOther } from '../../web/redirect.ts';
 
 type Query = Static<typeof OverlapListQuery>;
 
@@ -185,7 +186,7 @@ export async function overlapsPages(app: FastifyInstance): Promise<void> {
       const target = back.startsWith('/initiatives/')
         ? `${back.split('?')[0]}?done=decided`
         : `${back}${back.includes('?') ? '&' : '?'}saved=1`;
-      return reply.redirect(`${request.localeInPath ? `/${request.locale}` : ''}${target}`, 303);
+      return seeOther(request, reply, target);
     },
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { Static } from 'typebox';
 import { type AppError, isAppError, type FieldError } from '../../platform/errors.ts';
+import { rateLimitedForm } from '../../web/rate-limited.ts';
 import { sendPage, useView } from '../../web/view.tsx';
 import {
   CheckboxGroup,
@@ -386,6 +387,8 @@ export async function accreditationPages(app: FastifyInstance): Promise<void> {
     try {
       await accreditation.applyForAccreditation(request.ctx, process.id, applicationInput(values));
     } catch (error) {
+      const limited = rateLimitedForm(error, request, reply);
+      if (limited) return renderApply(request, reply, process, values, limited, 429);
       if (isAppError(error) && (error.errors.length || error.code === 'conflict')) {
         const errors = error.errors.length
           ? error.errors

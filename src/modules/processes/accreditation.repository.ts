@@ -184,3 +184,22 @@ export function latestDecision(db: Db, processId: string) {
     .executeTakeFirst()
     .then((r) => (r?.latest ? new Date(r.latest as Date) : null));
 }
+
+/** Applications whose non-objection period is still running at `now` (public facts only). */
+export function pendingApplicationsEndingAfter(db: Db, now: Date) {
+  return db
+    .selectFrom('accreditation_applications')
+    .innerJoin('processes', 'processes.id', 'accreditation_applications.process_id')
+    .select([
+      'accreditation_applications.id',
+      'accreditation_applications.organisation_name',
+      'accreditation_applications.objection_deadline',
+      'processes.slug as process_slug',
+      'processes.name as process_name',
+    ])
+    .where('accreditation_applications.status', '=', 'pending')
+    .where('accreditation_applications.objection_deadline', '>', now)
+    .orderBy('accreditation_applications.objection_deadline')
+    .orderBy('accreditation_applications.id')
+    .execute();
+}

@@ -5,7 +5,7 @@ import { AppError, isAppError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { isUuid, newId } from '../../platform/ids.ts';
 import { parseOrThrow } from '../../platform/validation.ts';
-import { authorize, usersWithRole } from '../accounts/index.ts';
+import { authorize, checkRateLimit, usersWithRole } from '../accounts/index.ts';
 import { getOrganisationById, organisationsById } from '../organisations/index.ts';
 import { countryMap, isTerm } from '../reference/index.ts';
 import * as repo from './accreditation.repository.ts';
@@ -17,6 +17,7 @@ import {
   decideOutcome,
   periodOpen,
   reapplicationBlock,
+  SUBMISSION_LIMITS,
   visibleObjections,
   type Audience,
   type Basis,
@@ -221,6 +222,10 @@ export async function applyForAccreditation(
       },
     ]);
 
+  await checkRateLimit(ctx, {
+    key: `processes:apply:user:${ctx.actor.userId}`,
+    ...SUBMISSION_LIMITS.applications,
+  });
   const row = await ctx.db
     .transaction()
     .execute(async (trx) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { stringify } from 'csv-stringify/sync';
 import { isAppError, type FieldError } from '../../platform/errors.ts';
+import { rateLimitedForm } from '../../web/rate-limited.ts';
 import { sendPage, useView } from '../../web/view.tsx';
 import {
   ErrorSummary,
@@ -513,6 +514,8 @@ export async function consultationPages(app: FastifyInstance): Promise<void> {
         );
         return reply.redirect(localPath(request, `/receipts/${receipt.receipt}?new=1`), 303);
       } catch (error) {
+        const limited = rateLimitedForm(error, request, reply);
+        if (limited) return renderSubmit(request, reply, consultation, values, limited, 429);
         if (isAppError(error) && error.status < 500 && error.code !== 'unauthenticated') {
           const errors = error.errors.length
             ? error.errors

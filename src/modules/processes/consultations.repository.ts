@@ -166,3 +166,26 @@ export function attachmentsWithContent(db: Db, submissionId: string) {
     .where('submission_id', '=', submissionId)
     .execute();
 }
+
+/** Consultations still taking input at `now`, or not yet open, with their process's slug. */
+export function consultationsClosingAfter(db: Db, now: Date) {
+  return db
+    .selectFrom('consultations')
+    .innerJoin('processes', 'processes.id', 'consultations.process_id')
+    .select([
+      'consultations.id',
+      'consultations.slug',
+      'consultations.title',
+      'consultations.closes_at',
+      'processes.name as process_name',
+    ])
+    .where('consultations.closes_at', '>', now)
+    .orderBy('consultations.closes_at')
+    .orderBy('consultations.id')
+    .execute();
+}
+
+/** Every consultation with its process's slug (for the sitemap). */
+export function allConsultations(db: Db) {
+  return db.selectFrom('consultations').select(['slug', 'created_at']).orderBy('slug').execute();
+}

@@ -5,11 +5,12 @@ import { AppError, isAppError, type FieldError } from '../../platform/errors.ts'
 import { recordAudit } from '../../platform/audit.ts';
 import { isUuid, newId, slugify } from '../../platform/ids.ts';
 import { parseOrThrow } from '../../platform/validation.ts';
-import { authorize } from '../accounts/index.ts';
+import { authorize, checkRateLimit } from '../accounts/index.ts';
 import { getOrganisationById } from '../organisations/index.ts';
 import * as repo from './consultations.repository.ts';
 import * as accreditationRepo from './accreditation.repository.ts';
 import { getProcess } from './processes.service.ts';
+import { SUBMISSION_LIMITS } from './processes.ts';
 import {
   ATTACHMENT_TYPES,
   CONSULTATION_KINDS,
@@ -334,6 +335,10 @@ export async function submitToConsultation(
     }
   }
   const attachments = await checkFiles(files);
+  await checkRateLimit(ctx, {
+    key: `processes:consultation-submit:user:${ctx.actor.userId}`,
+    ...SUBMISSION_LIMITS.consultationSubmissions,
+  });
 
   const id = newId();
   const content: ReceiptContent = {

@@ -9,6 +9,7 @@ import { registerUploads } from './uploads.ts';
 import { countProcesses } from './processes.service.ts';
 import { decideDueApplications } from './accreditation.service.ts';
 import { seedDemoProcesses } from './processes.demo.ts';
+import { processDeadlines, processSitemap } from './awareness.service.ts';
 
 export * from './processes.ts';
 export type { Consultation, Eligibility, ConsultationKind } from './consultations.ts';
@@ -65,4 +66,6 @@ export const processesModule: ModuleDefinition = {
   },
   // Non-objection periods end at any minute; decisions follow within one.
   schedules: [{ job: DECIDE_ACCREDITATIONS_JOB, every: '1m' }],
+  deadlines: (ctx) => processDeadlines(ctx),
+  sitemap: processSitemap,
 };

@@ -1,10 +1,5 @@
 import { looseText } from '../../platform/loose.ts';
-import type { FastifyRequest } from 'fastify';
-
-/** A path that keeps the reader's language prefix, for redirects after a form post. */
-export function localPath(request: FastifyRequest, path: string): string {
-  return request.localeInPath ? `/${request.locale}${path}` : path;
-}
+export { localPath, seeOther } from '../../web/redirect.ts';
 
 /** Form fields as strings (checkbox groups as arrays), whatever the body parser produced. */
 export function formValues(body: unknown): Record<string, string | string[]> {

@@ -160,3 +160,8 @@ export function deleteDelegation(db: Db, processId: string, userId: string) {
     .returningAll()
     .executeTakeFirst();
 }
+
+/** Every process, by name (for the sitemap and the deadlines calendar: there are dozens). */
+export function allProcesses(db: Db) {
+  return db.selectFrom('processes').selectAll().orderBy('name').orderBy('id').execute();
+}

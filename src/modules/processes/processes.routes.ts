@@ -109,10 +109,13 @@ export async function processesApi(app: FastifyInstance): Promise<void> {
         summary:
           'Apply for accreditation on behalf of an organisation you represent (role organisation-rep)',
         description:
-          'The statement and expertise are published in the transparency register; contacts are seen only by the secretariat.',
+          'The statement and expertise are published in the transparency register; contacts are seen only by the secretariat. Rate limited per member (429 with Retry-After).',
         params: s.ProcessParams,
         body: accreditation.ApplicationInput,
-        response: { 201: s.PublicApplicationSchema, ...problems(400, 401, 403, 404, 409, 422) },
+        response: {
+          201: s.PublicApplicationSchema,
+          ...problems(400, 401, 403, 404, 409, 422, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -339,12 +342,12 @@ export async function processesApi(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Submit written input, comments on paragraphs and attachments',
         description:
-          'JSON `{organisationId?, text?, comments?: [{paragraph, text}]}`, or multipart/form-data with the fields `organisationId`, `text`, `paragraph-N` (a comment on paragraph N) and up to 3 files `attachments` (PDF, DOCX or ODT, judged by content; 5 MB each). Answers a receipt: the SHA-256 of the canonical submission document. A late or second submission is refused (409) and the earlier one kept.',
+          'JSON `{organisationId?, text?, comments?: [{paragraph, text}]}`, or multipart/form-data with the fields `organisationId`, `text`, `paragraph-N` (a comment on paragraph N) and up to 3 files `attachments` (PDF, DOCX or ODT, judged by content; 5 MB each). Answers a receipt: the SHA-256 of the canonical submission document. A late or second submission is refused (409) and the earlier one kept. Rate limited per member (429 with Retry-After).',
         consumes: ['application/json', 'multipart/form-data'],
         params: s.ConsultationParams,
         response: {
           201: s.SubmissionReceiptSchema,
-          ...problems(400, 401, 403, 404, 409, 422),
+          ...problems(400, 401, 403, 404, 409, 422, 429),
           413: Problem,
           415: Problem,
         },

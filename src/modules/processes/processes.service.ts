@@ -111,6 +111,11 @@ export async function childProcesses(ctx: ServiceContext, parentId: string): Pro
   return present(ctx, await repo.childrenOf(ctx.readDb, parentId));
 }
 
+/** Every process (public), by name. */
+export async function allProcesses(ctx: Pick<ServiceContext, 'readDb'>): Promise<Process[]> {
+  return present(ctx, await repo.allProcesses(ctx.readDb));
+}
+
 export function countProcesses(ctx: Pick<ServiceContext, 'readDb'>): Promise<number> {
   return repo.countProcesses(ctx.readDb);
 }

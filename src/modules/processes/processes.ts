@@ -21,6 +21,15 @@ export type Modality = (typeof MODALITIES)[number];
 export const OBJECTOR_DISCLOSURE = ['public', 'secretariat', 'withheld'] as const;
 export type ObjectorDisclosure = (typeof OBJECTOR_DISCLOSURE)[number];
 
+/**
+ * Per member, counted through the accounts module's `checkRateLimit`: enough for any real use (one
+ * application per organisation and session, one submission per consultation), not for a script.
+ */
+export const SUBMISSION_LIMITS = {
+  applications: { limit: 10, windowSeconds: 60 * 60 },
+  consultationSubmissions: { limit: 20, windowSeconds: 60 * 60 },
+} as const;
+
 export const OUTCOMES = ['pending', 'accredited', 'refused'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
