@@ -9,7 +9,8 @@ import { sendPage, useView } from '../../web/view.tsx';
 import { ErrorSummary, PostForm, type FormErrors } from '../../web/components/form.tsx';
 import type { EventRecord } from './events.present.ts';
 import * as similar from './similar.service.ts';
-import { attempt, redirect } from './pages.shared.tsx';
+import { attempt } from './pages.shared.tsx';
+import { seeOther } from '../../web/redirect.ts';
 import {
   Flash,
   formErrors,
@@ -182,7 +183,7 @@ export async function manageSimilarPages(app: FastifyInstance): Promise<void> {
     );
     const base = `/events/${event.slug}/manage/calls/${call.id}`;
     if (result.ok)
-      return redirect(
+      return seeOther(
         request,
         reply,
         `${base}/similar?done=merge-suggested&n=${result.value.notified}`,
