@@ -23,6 +23,9 @@ const PAGES: Array<[string, string]> = [
 ];
 
 export async function run(): Promise<string> {
+  // Score what visitors get: the islands and the stylesheet as built from this checkout (a stale
+  // or missing build would be scored as an unstyled page).
+  await import('../scripts/build-islands.ts');
   const dir = mkdtempSync(join(tmpdir(), 'cc-bench-lh-'));
   const server = await startServer({ DATA_DIR: dir });
   const chrome = await launch({
