@@ -1,4 +1,4 @@
-import { catalogueChangesSince } from './search.service.ts';
+import { catalogueChangesSince, pruneIndexChanges } from './search.service.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
 import { catalogueRoutes } from './resources.routes.ts';
 import { cataloguePages } from './catalogue.pages.tsx';
@@ -59,9 +59,16 @@ export const catalogueModule: ModuleDefinition = {
     'catalogue.link-check': async (ctx, payload) => {
       await runLinkCheck(ctx, linkCheckOptionsFrom(payload));
     },
+    'catalogue.prune-index-changes': async (ctx) => {
+      await pruneIndexChanges(ctx);
+    },
   },
-  // Links are checked daily; each run skips links checked recently.
-  schedules: [{ job: 'catalogue.link-check', every: '1d' }],
+  schedules: [
+    // Links are checked daily; each run skips links checked recently.
+    { job: 'catalogue.link-check', every: '1d' },
+    // The search index's change log is kept an hour (a run cuts what the previous ones noted).
+    { job: 'catalogue.prune-index-changes', every: '15m' },
+  ],
   savedSearchKinds: {
     catalogue: {
       label: 'layout.nav.catalogue',

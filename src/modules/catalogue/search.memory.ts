@@ -32,9 +32,14 @@ async function build(db: Db): Promise<MemoryIndex> {
   return index;
 }
 
-async function catchUp(db: Db, index: MemoryIndex): Promise<MemoryIndex> {
+/**
+ * `index` brought to the database's current version: updated in place from the change log, or a
+ * fresh build when the log cannot tell (see indexChanges).
+ */
+export async function catchUp(db: Db, index: MemoryIndex): Promise<MemoryIndex> {
   const changes = await searchRepo.indexChanges(db, index.version);
-  // Rebuild when the table was emptied, or when most slots would be dead ones.
+  // Rebuild when the table was emptied, the log after our version was pruned, or when most slots
+  // would be dead ones.
   if (changes.everything || index.dead + changes.changed.length > Math.max(1000, index.live))
     return build(db);
   const present = new Set(changes.rows.map((r) => r.resourceId));

@@ -472,7 +472,8 @@ export async function indexSnapshot(
 
 /**
  * What changed after `since`: the resources written (their current rows; an id without a row was
- * removed), or `everything` after a TRUNCATE. One snapshot, as indexSnapshot.
+ * removed), or `everything` after a TRUNCATE or when the log after `since` has been pruned. One
+ * snapshot, as indexSnapshot.
  */
 export async function indexChanges(
   db: Db,
@@ -482,7 +483,12 @@ export async function indexChanges(
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
-      const version = await indexVersion(trx);
+      const counter = await sql<{ version: string; pruned_through: string }>`
+        SELECT version, pruned_through FROM resource_index_version`.execute(trx);
+      const version = Number(counter.rows[0]?.version ?? 0);
+      // The log after `since` is partly pruned: only a full read is exact.
+      if (since < Number(counter.rows[0]?.pruned_through ?? 0))
+        return { version, everything: true, changed: [], rows: [] };
       const changes = await sql<{ resource_id: string | null }>`
         SELECT DISTINCT resource_id FROM resource_index_changes
         WHERE version > ${since} AND version <= ${version}`.execute(trx);
@@ -540,4 +546,29 @@ export function rankAmongStatement(
     WHERE i.resource_id = ANY(${ids}::uuid[])
     ORDER BY score DESC, i.published_at DESC, i.resource_id
     LIMIT ${options.limit} OFFSET ${options.offset}`;
+}
+
+/**
+ * Removes the change log older than `retentionMs`, safely for processes still catching up: each
+ * run notes the current version with the time; the log is cut at the newest note older than the
+ * window, and `pruned_through` tells a process behind the cut to read the whole index instead.
+ * Returns the version the log was cut at (0: nothing old enough yet).
+ */
+export async function pruneIndexChanges(db: Db, now: Date, retentionMs: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const version = await indexVersion(trx);
+    await sql`INSERT INTO resource_index_prune_marks (version, taken_at)
+      VALUES (${version}, ${now})`.execute(trx);
+    const cutoff = new Date(now.getTime() - retentionMs);
+    const mark = await sql<{ cut: string | null }>`SELECT max(version) AS cut
+      FROM resource_index_prune_marks WHERE taken_at <= ${cutoff}`.execute(trx);
+    const cut = Number(mark.rows[0]?.cut ?? 0);
+    if (cut === 0) return 0;
+    // The counter row first: its lock orders this against writers and other pruning runs.
+    await sql`UPDATE resource_index_version
+      SET pruned_through = greatest(pruned_through, ${cut})`.execute(trx);
+    await sql`DELETE FROM resource_index_changes WHERE version <= ${cut}`.execute(trx);
+    await sql`DELETE FROM resource_index_prune_marks WHERE taken_at <= ${cutoff}`.execute(trx);
+    return cut;
+  });
 }

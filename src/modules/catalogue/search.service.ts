@@ -466,6 +466,20 @@ export async function relatedResources(
   );
 }
 
+/**
+ * How long the search index's change log is kept. A process that has not searched for longer
+ * (idle, or partitioned from the database) reads the whole index again at its next search.
+ */
+export const INDEX_CHANGES_RETENTION_MS = 60 * 60 * 1000;
+
+/** Removes the search index's change log older than the retention window (a scheduled job). */
+export async function pruneIndexChanges(
+  ctx: ServiceContext,
+  retentionMs = INDEX_CHANGES_RETENTION_MS,
+): Promise<number> {
+  return searchRepo.pruneIndexChanges(ctx.db, ctx.clock.now(), retentionMs);
+}
+
 /** Published resources changed since `since` that match a saved search (for digests). */
 export async function catalogueChangesSince(
   ctx: ServiceContext,
