@@ -337,7 +337,10 @@ export async function corrections(
   return map;
 }
 
-/** Related resources: shared themes (Jaccard over the masks) and shared title words. */
+/**
+ * Related resources: shared themes (Jaccard over the masks) and shared title words. Pages use
+ * related.memory.ts; this statement is the reference it is tested against.
+ */
 export async function relatedIds(
   db: Db,
   resourceId: string,
@@ -369,6 +372,17 @@ export async function relatedIds(
     LIMIT ${limit}
   `.execute(db);
   return result.rows.map((r) => ({ id: r.id, score: Number(r.score) }));
+}
+
+/** A resource's themes and the lexemes of its title, as indexed (null: not published). */
+export async function relatedSource(
+  db: Db,
+  resourceId: string,
+): Promise<{ themes: number; lexemes: string[] } | null> {
+  const result = await sql<{ themes: number; lexemes: string[] }>`
+    SELECT themes, tsvector_to_array(title_vector) AS lexemes FROM resource_index
+    WHERE resource_id = ${resourceId}`.execute(db);
+  return result.rows[0] ?? null;
 }
 
 /** Resources for a need: themes shared, languages offered, its countries named first. */

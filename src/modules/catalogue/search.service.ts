@@ -8,6 +8,7 @@ import { AppError } from '../../platform/errors.ts';
 import { countries as referenceCountries } from '../reference/index.ts';
 import * as searchRepo from './search.repository.ts';
 import { memorySearch } from './search.memory.ts';
+import { relatedFromMemory } from './related.memory.ts';
 import type { FilterSpec } from './search.repository.ts';
 import { audienceMask, themeMask } from './indexing.ts';
 import {
@@ -459,7 +460,7 @@ export async function relatedResources(
   resourceId: string,
   limit = 5,
 ): Promise<Resource[]> {
-  const related = await searchRepo.relatedIds(ctx.readDb, resourceId, limit);
+  const related = await relatedFromMemory(ctx.readDb, resourceId, limit);
   return publishedByIds(
     ctx,
     related.map((r) => r.id),
