@@ -1,5 +1,6 @@
 import { catalogueChangesSince, pruneIndexChanges } from './search.service.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { currentIndex } from './search.memory.ts';
 import { catalogueRoutes } from './resources.routes.ts';
 import { cataloguePages } from './catalogue.pages.tsx';
 import { resourcePages } from './resource.pages.tsx';
@@ -55,6 +56,10 @@ export const catalogueModule: ModuleDefinition = {
   },
   seedDemo: seedDemoResources,
   stats: async (ctx) => ({ resources: await countPublished(ctx) }),
+  // The search index (search.memory.ts) is built before the first search needs it.
+  warmUp: async (ctx) => {
+    await currentIndex(ctx.readDb);
+  },
   jobs: {
     'catalogue.link-check': async (ctx, payload) => {
       await runLinkCheck(ctx, linkCheckOptionsFrom(payload));

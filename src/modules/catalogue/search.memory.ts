@@ -24,12 +24,26 @@ interface Holder {
 
 const holders = new WeakMap<Db, Holder>();
 
+/**
+ * Reads every row, a batch per statement, then catches up from the change log from the version
+ * read first: a row written during the build was logged after that version and is read again,
+ * so the result is exact without one long transaction (which, on PGlite, would hold its only
+ * connection — and /readyz — for the whole build).
+ */
 async function build(db: Db): Promise<MemoryIndex> {
   const index = new MemoryIndex();
-  index.version = await searchRepo.indexSnapshot(db, (rows) => {
+  const version = await searchRepo.indexVersion(db);
+  let after: string | null = null;
+  for (;;) {
+    const rows = await searchRepo.indexRows(db, after);
     for (const row of rows) index.put(row);
-  });
-  return index;
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.resourceId;
+    // Let requests waiting for the connection or the event loop go between batches.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  index.version = version;
+  return catchUp(db, index);
 }
 
 /**
@@ -72,6 +86,11 @@ export async function currentIndex(db: Db): Promise<MemoryIndex> {
     await h.syncing;
   }
   return h.index;
+}
+
+/** Whether this process holds an index of this database (built, possibly behind). */
+export function hasIndex(db: Db): boolean {
+  return !!holders.get(db)?.index;
 }
 
 /** Drops this database's index (the next search builds it again); for tests and benchmarks. */

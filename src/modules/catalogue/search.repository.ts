@@ -457,37 +457,23 @@ export async function indexVersion(db: Db): Promise<number> {
 }
 
 /**
- * Every row of the index at one version, a batch at a time (a snapshot: one REPEATABLE READ
- * transaction, so the version and the rows agree).
+ * Rows of the index in resource id order after `after` (null: from the start), `batch` at most.
+ * Each batch is its own statement, so a build does not hold the only connection of an embedded
+ * database for seconds; the rows may be newer than the version read before the first batch, and
+ * the builder catches up from the change log from that version.
  */
-export async function indexSnapshot(
-  db: Db,
-  onBatch: (rows: IndexRow[]) => void,
-  batch = 5000,
-): Promise<number> {
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      const version = await indexVersion(trx);
-      let after: string | null = null;
-      for (;;) {
-        const result: { rows: IndexRow[] } = await sql<IndexRow>`
-          SELECT ${INDEX_ROW} FROM resource_index i
-          WHERE ${after === null ? sql`true` : sql`i.resource_id > ${after}::uuid`}
-          ORDER BY i.resource_id LIMIT ${batch}`.execute(trx);
-        if (result.rows.length) onBatch(result.rows);
-        if (result.rows.length < batch) break;
-        after = result.rows[result.rows.length - 1]!.resourceId;
-      }
-      return version;
-    });
+export async function indexRows(db: Db, after: string | null, batch = 5000): Promise<IndexRow[]> {
+  const result = await sql<IndexRow>`
+    SELECT ${INDEX_ROW} FROM resource_index i
+    WHERE ${after === null ? sql`true` : sql`i.resource_id > ${after}::uuid`}
+    ORDER BY i.resource_id LIMIT ${batch}`.execute(db);
+  return result.rows;
 }
 
 /**
  * What changed after `since`: the resources written (their current rows; an id without a row was
  * removed), or `everything` after a TRUNCATE or when the log after `since` has been pruned. One
- * snapshot, as indexSnapshot.
+ * REPEATABLE READ snapshot, so that the version, the log and the rows agree.
  */
 export async function indexChanges(
   db: Db,
