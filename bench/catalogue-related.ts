@@ -5,6 +5,7 @@
  * or TEST_DATABASE_URL answers, else PGlite; BENCH_DATABASES=pglite,postgres to choose.
  */
 import pg from 'pg';
+import type { Db } from '../src/db/database.ts';
 import { sql } from 'kysely';
 import { openBenchEnv } from './lib/catalogue-env.ts';
 import { generate, load } from './lib/catalogue-data.ts';
@@ -23,6 +24,25 @@ async function reachable(url: string | undefined): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** SQL's related score (as in relatedIds) of the given resources, summed. */
+async function sqlScore(db: Db, resourceId: string, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await sql<{ total: number }>`
+    WITH src AS (
+      SELECT themes, title_vector FROM resource_index WHERE resource_id = ${resourceId}
+    ),
+    query AS (
+      SELECT coalesce(nullif(array_to_string(ARRAY(
+        SELECT quote_literal(l) FROM unnest(tsvector_to_array(src.title_vector)) AS l
+      ), ' | '), ''), quote_literal('-'))::tsquery AS tsq, src.themes FROM src
+    )
+    SELECT sum(0.6 * bit_count((i.themes & q.themes)::bit(32))::float4
+        / greatest(1, bit_count((i.themes | q.themes)::bit(32)))
+      + ts_rank('{0.1, 0.25, 0.5, 1.0}'::float4[], i.search_vector, q.tsq, 1)) AS total
+    FROM resource_index i CROSS JOIN query q WHERE i.resource_id = ANY(${ids}::uuid[])`.execute(db);
+  return Number(result.rows[0]?.total ?? 0);
 }
 
 async function measure(
@@ -47,6 +67,8 @@ async function measure(
     const memoryTimes: number[] = [];
     let firstInTop5 = 0;
     let shared = 0;
+    let sqlPicks = 0;
+    let memoryPicks = 0;
     for (const id of ids) {
       // Alternated, one resource at a time: both see the same load.
       let t = performance.now();
@@ -57,6 +79,8 @@ async function measure(
       memoryTimes.push(performance.now() - t);
       if (fromSql[0] && fromMemory.includes(fromSql[0])) firstInTop5++;
       shared += fromMemory.filter((m) => fromSql.includes(m)).length;
+      sqlPicks += await sqlScore(db, id, fromSql);
+      memoryPicks += await sqlScore(db, id, fromMemory);
     }
     return [
       kind,
@@ -67,6 +91,7 @@ async function measure(
       `${(median(sqlTimes) / median(memoryTimes)).toFixed(1)}×`,
       `${firstInTop5} / ${ids.length}`,
       (shared / ids.length).toFixed(1),
+      `${((100 * memoryPicks) / sqlPicks).toFixed(0)} %`,
     ];
   } finally {
     await env.close();
@@ -95,6 +120,7 @@ export async function run(): Promise<string> {
         'p50 ratio',
         "SQL's first in memory's top 5",
         'top 5 shared (mean)',
+        "memory's top 5 by SQL's score, of SQL's own",
       ],
       rows,
     ),
