@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { buildApp } from './app.ts';
-import { jobRunner, seedDemo, startRuntime } from './runtime.ts';
+import { jobRunner, seedDemo, startRuntime, warmUp } from './runtime.ts';
 
 /** Reads config, opens the database, builds the app, listens — nothing else. */
 export async function main(options: { seed?: boolean } = {}): Promise<void> {
@@ -51,4 +51,6 @@ export async function main(options: { seed?: boolean } = {}): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
   jobs.start();
+  // After listening: /readyz answers meanwhile; caches such as the search index fill behind it.
+  void warmUp(deps);
 }

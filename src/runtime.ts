@@ -90,6 +90,29 @@ export async function seedDemo(deps: Deps): Promise<void> {
   await sql`ANALYZE`.execute(deps.db);
 }
 
+/**
+ * Starts every module's warm-up in the background, one after the other; a failure is logged
+ * (the work is then done on first use instead).
+ */
+export function warmUp(deps: Deps): Promise<void> {
+  const ctx = systemContext(deps);
+  return (async () => {
+    for (const module of MODULES) {
+      if (!module.warmUp) continue;
+      const started = performance.now();
+      try {
+        await module.warmUp(ctx);
+        deps.log.info(
+          { module: module.name, ms: Math.round(performance.now() - started) },
+          'warmed up',
+        );
+      } catch (error) {
+        deps.log.warn({ module: module.name, err: error }, 'warm-up failed');
+      }
+    }
+  })();
+}
+
 /** A job runner over every module's jobs and schedules (see platform/jobs.ts). */
 export function jobRunner(deps: Deps): JobRunner {
   return new JobRunner(deps, collectJobs(MODULES), {

@@ -104,6 +104,11 @@ export interface ModuleDefinition {
    * to run twice. Audit rows are never touched: they refer to the person by id only.
    */
   erasePersonalData?: (ctx: ServiceContext, userId: string) => Promise<void>;
+  /**
+   * Work a serving process starts in the background once it listens, such as loading a cache the
+   * first visitor would otherwise wait for. Not awaited: readiness does not depend on it.
+   */
+  warmUp?: (ctx: ServiceContext) => Promise<void>;
   /** Counts shown on the home page, e.g. { resources: 160 } (keys name messages home.count.*). */
   stats?: (ctx: ServiceContext) => Promise<Record<string, number>>;
   /** Named jobs this module's work runs on (names "module.what", e.g. "catalogue.check-links"). */

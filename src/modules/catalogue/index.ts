@@ -1,5 +1,6 @@
-import { catalogueChangesSince } from './search.service.ts';
+import { catalogueChangesSince, pruneIndexChanges } from './search.service.ts';
 import type { ModuleDefinition } from '../../platform/module.ts';
+import { currentIndex } from './search.memory.ts';
 import { catalogueRoutes } from './resources.routes.ts';
 import { cataloguePages } from './catalogue.pages.tsx';
 import { resourcePages } from './resource.pages.tsx';
@@ -55,13 +56,24 @@ export const catalogueModule: ModuleDefinition = {
   },
   seedDemo: seedDemoResources,
   stats: async (ctx) => ({ resources: await countPublished(ctx) }),
+  // The search index (search.memory.ts) is built before the first search needs it.
+  warmUp: async (ctx) => {
+    await currentIndex(ctx.readDb);
+  },
   jobs: {
     'catalogue.link-check': async (ctx, payload) => {
       await runLinkCheck(ctx, linkCheckOptionsFrom(payload));
     },
+    'catalogue.prune-index-changes': async (ctx) => {
+      await pruneIndexChanges(ctx);
+    },
   },
-  // Links are checked daily; each run skips links checked recently.
-  schedules: [{ job: 'catalogue.link-check', every: '1d' }],
+  schedules: [
+    // Links are checked daily; each run skips links checked recently.
+    { job: 'catalogue.link-check', every: '1d' },
+    // The search index's change log is kept an hour (a run cuts what the previous ones noted).
+    { job: 'catalogue.prune-index-changes', every: '15m' },
+  ],
   savedSearchKinds: {
     catalogue: {
       label: 'layout.nav.catalogue',

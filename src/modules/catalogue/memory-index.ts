@@ -195,6 +195,11 @@ export class MemoryIndex {
     return { words: this.words, postings: (lexeme) => map.get(lexeme)?.view() };
   }
 
+  /** How many slots (live or dead) list `lexeme` in their search vectors. */
+  frequency(lexeme: string): number {
+    return this.search.get(lexeme)?.length ?? 0;
+  }
+
   /** Approximate bytes held (typed arrays and posting lists; strings not counted). */
   bytes(): number {
     let total = this.alive.byteLength + 4 * 13 * this.size;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestEnv, type TestEnv } from '../../../test/helpers/app.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
-import { seedDemo } from '../../runtime.ts';
+import { seedDemo, warmUp } from '../../runtime.ts';
 import { generate, load } from '../../../bench/lib/catalogue-data.ts';
 import {
   getResourceBySlug,
@@ -12,7 +12,7 @@ import {
   updateResource,
 } from './index.ts';
 import { compileQuery, facetCounts, type FacetRow, type FilterSpec } from './search.repository.ts';
-import { currentIndex, forgetIndex, memorySearch } from './search.memory.ts';
+import { currentIndex, forgetIndex, hasIndex, memorySearch } from './search.memory.ts';
 import { prepareQuery } from './text.ts';
 
 /** Facet rows as comparable counts: masks split into bits, durations as numbers. */
@@ -125,5 +125,15 @@ describe.each(databaseKinds())('in-memory search index on %s', (kind) => {
     const empty = (await memorySearch(env.deps.readDb, none, null))!;
     expect(empty.rows.find((r) => r.facet === '')!.n).toBe(0);
     forgetIndex(env.deps.readDb);
+  });
+
+  it('is built by the server warm-up, before any search', async () => {
+    const db = env.deps.readDb;
+    forgetIndex(db);
+    expect(hasIndex(db)).toBe(false);
+    await warmUp(env.deps);
+    expect(hasIndex(db)).toBe(true);
+    const count = await sql<{ n: string }>`SELECT count(*) AS n FROM resource_index`.execute(db);
+    expect((await currentIndex(db)).live).toBe(Number(count.rows[0]!.n));
   });
 });

@@ -24,17 +24,36 @@ interface Holder {
 
 const holders = new WeakMap<Db, Holder>();
 
+/**
+ * Reads every row, a batch per statement, then catches up from the change log from the version
+ * read first: a row written during the build was logged after that version and is read again,
+ * so the result is exact without one long transaction (which, on PGlite, would hold its only
+ * connection — and /readyz — for the whole build).
+ */
 async function build(db: Db): Promise<MemoryIndex> {
   const index = new MemoryIndex();
-  index.version = await searchRepo.indexSnapshot(db, (rows) => {
+  const version = await searchRepo.indexVersion(db);
+  let after: string | null = null;
+  for (;;) {
+    const rows = await searchRepo.indexRows(db, after);
     for (const row of rows) index.put(row);
-  });
-  return index;
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.resourceId;
+    // Let requests waiting for the connection or the event loop go between batches.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  index.version = version;
+  return catchUp(db, index);
 }
 
-async function catchUp(db: Db, index: MemoryIndex): Promise<MemoryIndex> {
+/**
+ * `index` brought to the database's current version: updated in place from the change log, or a
+ * fresh build when the log cannot tell (see indexChanges).
+ */
+export async function catchUp(db: Db, index: MemoryIndex): Promise<MemoryIndex> {
   const changes = await searchRepo.indexChanges(db, index.version);
-  // Rebuild when the table was emptied, or when most slots would be dead ones.
+  // Rebuild when the table was emptied, the log after our version was pruned, or when most slots
+  // would be dead ones.
   if (changes.everything || index.dead + changes.changed.length > Math.max(1000, index.live))
     return build(db);
   const present = new Set(changes.rows.map((r) => r.resourceId));
@@ -67,6 +86,11 @@ export async function currentIndex(db: Db): Promise<MemoryIndex> {
     await h.syncing;
   }
   return h.index;
+}
+
+/** Whether this process holds an index of this database (built, possibly behind). */
+export function hasIndex(db: Db): boolean {
+  return !!holders.get(db)?.index;
 }
 
 /** Drops this database's index (the next search builds it again); for tests and benchmarks. */

@@ -337,7 +337,10 @@ export async function corrections(
   return map;
 }
 
-/** Related resources: shared themes (Jaccard over the masks) and shared title words. */
+/**
+ * Related resources: shared themes (Jaccard over the masks) and shared title words. Pages use
+ * related.memory.ts; this statement is the reference it is tested against.
+ */
 export async function relatedIds(
   db: Db,
   resourceId: string,
@@ -369,6 +372,17 @@ export async function relatedIds(
     LIMIT ${limit}
   `.execute(db);
   return result.rows.map((r) => ({ id: r.id, score: Number(r.score) }));
+}
+
+/** A resource's themes and the lexemes of its title, as indexed (null: not published). */
+export async function relatedSource(
+  db: Db,
+  resourceId: string,
+): Promise<{ themes: number; lexemes: string[] } | null> {
+  const result = await sql<{ themes: number; lexemes: string[] }>`
+    SELECT themes, tsvector_to_array(title_vector) AS lexemes FROM resource_index
+    WHERE resource_id = ${resourceId}`.execute(db);
+  return result.rows[0] ?? null;
 }
 
 /** Resources for a need: themes shared, languages offered, its countries named first. */
@@ -443,36 +457,23 @@ export async function indexVersion(db: Db): Promise<number> {
 }
 
 /**
- * Every row of the index at one version, a batch at a time (a snapshot: one REPEATABLE READ
- * transaction, so the version and the rows agree).
+ * Rows of the index in resource id order after `after` (null: from the start), `batch` at most.
+ * Each batch is its own statement, so a build does not hold the only connection of an embedded
+ * database for seconds; the rows may be newer than the version read before the first batch, and
+ * the builder catches up from the change log from that version.
  */
-export async function indexSnapshot(
-  db: Db,
-  onBatch: (rows: IndexRow[]) => void,
-  batch = 5000,
-): Promise<number> {
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      const version = await indexVersion(trx);
-      let after: string | null = null;
-      for (;;) {
-        const result: { rows: IndexRow[] } = await sql<IndexRow>`
-          SELECT ${INDEX_ROW} FROM resource_index i
-          WHERE ${after === null ? sql`true` : sql`i.resource_id > ${after}::uuid`}
-          ORDER BY i.resource_id LIMIT ${batch}`.execute(trx);
-        if (result.rows.length) onBatch(result.rows);
-        if (result.rows.length < batch) break;
-        after = result.rows[result.rows.length - 1]!.resourceId;
-      }
-      return version;
-    });
+export async function indexRows(db: Db, after: string | null, batch = 5000): Promise<IndexRow[]> {
+  const result = await sql<IndexRow>`
+    SELECT ${INDEX_ROW} FROM resource_index i
+    WHERE ${after === null ? sql`true` : sql`i.resource_id > ${after}::uuid`}
+    ORDER BY i.resource_id LIMIT ${batch}`.execute(db);
+  return result.rows;
 }
 
 /**
  * What changed after `since`: the resources written (their current rows; an id without a row was
- * removed), or `everything` after a TRUNCATE. One snapshot, as indexSnapshot.
+ * removed), or `everything` after a TRUNCATE or when the log after `since` has been pruned. One
+ * REPEATABLE READ snapshot, so that the version, the log and the rows agree.
  */
 export async function indexChanges(
   db: Db,
@@ -482,7 +483,12 @@ export async function indexChanges(
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
-      const version = await indexVersion(trx);
+      const counter = await sql<{ version: string; pruned_through: string }>`
+        SELECT version, pruned_through FROM resource_index_version`.execute(trx);
+      const version = Number(counter.rows[0]?.version ?? 0);
+      // The log after `since` is partly pruned: only a full read is exact.
+      if (since < Number(counter.rows[0]?.pruned_through ?? 0))
+        return { version, everything: true, changed: [], rows: [] };
       const changes = await sql<{ resource_id: string | null }>`
         SELECT DISTINCT resource_id FROM resource_index_changes
         WHERE version > ${since} AND version <= ${version}`.execute(trx);
@@ -540,4 +546,29 @@ export function rankAmongStatement(
     WHERE i.resource_id = ANY(${ids}::uuid[])
     ORDER BY score DESC, i.published_at DESC, i.resource_id
     LIMIT ${options.limit} OFFSET ${options.offset}`;
+}
+
+/**
+ * Removes the change log older than `retentionMs`, safely for processes still catching up: each
+ * run notes the current version with the time; the log is cut at the newest note older than the
+ * window, and `pruned_through` tells a process behind the cut to read the whole index instead.
+ * Returns the version the log was cut at (0: nothing old enough yet).
+ */
+export async function pruneIndexChanges(db: Db, now: Date, retentionMs: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const version = await indexVersion(trx);
+    await sql`INSERT INTO resource_index_prune_marks (version, taken_at)
+      VALUES (${version}, ${now})`.execute(trx);
+    const cutoff = new Date(now.getTime() - retentionMs);
+    const mark = await sql<{ cut: string | null }>`SELECT max(version) AS cut
+      FROM resource_index_prune_marks WHERE taken_at <= ${cutoff}`.execute(trx);
+    const cut = Number(mark.rows[0]?.cut ?? 0);
+    if (cut === 0) return 0;
+    // The counter row first: its lock orders this against writers and other pruning runs.
+    await sql`UPDATE resource_index_version
+      SET pruned_through = greatest(pruned_through, ${cut})`.execute(trx);
+    await sql`DELETE FROM resource_index_changes WHERE version <= ${cut}`.execute(trx);
+    await sql`DELETE FROM resource_index_prune_marks WHERE taken_at <= ${cutoff}`.execute(trx);
+    return cut;
+  });
 }

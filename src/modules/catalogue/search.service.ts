@@ -8,6 +8,7 @@ import { AppError } from '../../platform/errors.ts';
 import { countries as referenceCountries } from '../reference/index.ts';
 import * as searchRepo from './search.repository.ts';
 import { memorySearch } from './search.memory.ts';
+import { relatedFromMemory } from './related.memory.ts';
 import type { FilterSpec } from './search.repository.ts';
 import { audienceMask, themeMask } from './indexing.ts';
 import {
@@ -459,11 +460,25 @@ export async function relatedResources(
   resourceId: string,
   limit = 5,
 ): Promise<Resource[]> {
-  const related = await searchRepo.relatedIds(ctx.readDb, resourceId, limit);
+  const related = await relatedFromMemory(ctx.readDb, resourceId, limit);
   return publishedByIds(
     ctx,
     related.map((r) => r.id),
   );
+}
+
+/**
+ * How long the search index's change log is kept. A process that has not searched for longer
+ * (idle, or partitioned from the database) reads the whole index again at its next search.
+ */
+export const INDEX_CHANGES_RETENTION_MS = 60 * 60 * 1000;
+
+/** Removes the search index's change log older than the retention window (a scheduled job). */
+export async function pruneIndexChanges(
+  ctx: ServiceContext,
+  retentionMs = INDEX_CHANGES_RETENTION_MS,
+): Promise<number> {
+  return searchRepo.pruneIndexChanges(ctx.db, ctx.clock.now(), retentionMs);
 }
 
 /** Published resources changed since `since` that match a saved search (for digests). */
