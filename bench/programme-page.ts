@@ -5,17 +5,13 @@
  * 30 KB compressed, for an anonymous visitor and a signed-in one (who gets agenda buttons), and
  * the server time per render.
  */
+import { benchDeps } from './lib/deps.ts';
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import pino from 'pino';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { loadConfig } from '../src/config.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { createMailer } from '../src/platform/mailer.ts';
-import { inProcessBus } from '../src/platform/bus.ts';
 import { newId } from '../src/platform/ids.ts';
-import { systemContext, type Deps } from '../src/platform/context.ts';
+import { systemContext } from '../src/platform/context.ts';
 import { buildApp } from '../src/app.ts';
 import { createEvent, programme } from '../src/modules/events/index.ts';
 import { createUser, startSession, SESSION_COOKIE } from '../src/modules/accounts/index.ts';
@@ -85,20 +81,7 @@ function generator(seed: number) {
 async function setUp() {
   const database = await openDatabase({ dataDir: null });
   await migrateToLatest(database.db);
-  const config = loadConfig({
-    SESSION_SECRET: 'bench-secret-that-is-long-enough-0123456789',
-    LOG_LEVEL: 'silent',
-  });
-  const deps: Deps = {
-    config,
-    db: database.db,
-    readDb: database.readDb,
-    dbKind: database.kind,
-    clock: systemClock,
-    mailer: createMailer({ smtpUrl: null, from: config.mailFrom }),
-    bus: inProcessBus(),
-    log: pino({ level: 'silent' }),
-  };
+  const deps = benchDeps(database);
   const ctx = systemContext(deps);
   const days = ['2030-06-24', '2030-06-25', '2030-06-26', '2030-06-27'];
   const starts = ['07:00', '08:30', '10:00', '11:30', '13:00', '14:30', '16:00', '17:30'];

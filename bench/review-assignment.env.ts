@@ -1,33 +1,16 @@
 /** Builds a call with 2,000 submitted proposals and 150 reviewers on PGlite, then times assignCall. */
-import pino from 'pino';
+import { benchDeps } from './lib/deps.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { loadConfig } from '../src/config.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { createMailer } from '../src/platform/mailer.ts';
-import { inProcessBus } from '../src/platform/bus.ts';
 import { newId } from '../src/platform/ids.ts';
-import { systemContext, type Deps } from '../src/platform/context.ts';
+import { systemContext } from '../src/platform/context.ts';
 import { createCall, createEvent } from '../src/modules/events/index.ts';
 import { assignCall } from '../src/modules/events/review.service.ts';
 
 export async function createTestEnvForBench(): Promise<number> {
   const database = await openDatabase({ dataDir: null });
   await migrateToLatest(database.db);
-  const config = loadConfig({
-    SESSION_SECRET: 'bench-secret-that-is-long-enough-0123456789',
-    LOG_LEVEL: 'silent',
-  });
-  const deps: Deps = {
-    config,
-    db: database.db,
-    readDb: database.readDb,
-    dbKind: database.kind,
-    clock: systemClock,
-    mailer: createMailer({ smtpUrl: null, from: config.mailFrom }),
-    bus: inProcessBus(),
-    log: pino({ level: 'silent' }),
-  };
+  const deps = benchDeps(database);
   const ctx = systemContext(deps);
   const db = database.db;
   try {

@@ -2,16 +2,12 @@
  * A throw-away database with the platform's dependencies around it, for the catalogue benchmarks:
  * in-memory PGlite, or a fresh database on the PostgreSQL server at `postgresUrl`.
  */
+import { benchDeps } from './deps.ts';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import pino from 'pino';
-import { loadConfig } from '../../src/config.ts';
 import { openDatabase, type DatabaseHandle, type DatabaseKind } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { systemClock } from '../../src/platform/clock.ts';
 import { systemContext, type Deps, type ServiceContext } from '../../src/platform/context.ts';
-import { createMailer } from '../../src/platform/mailer.ts';
-import { inProcessBus } from '../../src/platform/bus.ts';
 
 export interface BenchEnv {
   kind: DatabaseKind;
@@ -48,21 +44,7 @@ export async function openBenchEnv(kind: DatabaseKind, postgresUrl?: string): Pr
     database = await openDatabase({ dataDir: null });
   }
   await migrateToLatest(database.db);
-  const config = loadConfig({
-    SESSION_SECRET: 'bench-secret-that-is-long-enough-0123456789',
-    DATA_DIR: '.tmp/bench-data',
-    LOG_LEVEL: 'silent',
-  });
-  const deps: Deps = {
-    config,
-    db: database.db,
-    readDb: database.readDb,
-    dbKind: database.kind,
-    clock: systemClock,
-    mailer: createMailer({ smtpUrl: null, from: config.mailFrom }),
-    bus: inProcessBus(),
-    log: pino({ level: 'silent' }),
-  };
+  const deps = benchDeps(database);
   return {
     kind,
     database,

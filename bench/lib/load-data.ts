@@ -3,16 +3,12 @@
  * because seeding 100,000 resources takes minutes), migrated, filled with generated resources and
  * initiatives, plus an editor with an API token for the writes of the mixed scenario.
  */
+import { benchDeps } from './deps.ts';
 import pg from 'pg';
-import pino from 'pino';
 import { sql } from 'kysely';
-import { loadConfig } from '../../src/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { systemClock } from '../../src/platform/clock.ts';
 import { systemContext, type Deps, type ServiceContext } from '../../src/platform/context.ts';
-import { createMailer } from '../../src/platform/mailer.ts';
-import { inProcessBus } from '../../src/platform/bus.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { actorFor, createUser, grantRole } from '../../src/modules/accounts/index.ts';
 import { createApiToken } from '../../src/modules/accounts/api-tokens.service.ts';
@@ -43,21 +39,7 @@ function withDatabase(url: string, name: string): string {
 }
 
 function depsOver(database: DatabaseHandle): Deps {
-  const config = loadConfig({
-    SESSION_SECRET: 'load-bench-secret-that-is-long-enough-0123456789',
-    DATA_DIR: '.tmp/bench-data',
-    LOG_LEVEL: 'silent',
-  });
-  return {
-    config,
-    db: database.db,
-    readDb: database.readDb,
-    dbKind: database.kind,
-    clock: systemClock,
-    mailer: createMailer({ smtpUrl: null, from: config.mailFrom }),
-    bus: inProcessBus(),
-    log: pino({ level: 'silent' }),
-  };
+  return benchDeps(database);
 }
 
 /** Initiatives from the overlap benchmark's generator, published, inserted in batches. */

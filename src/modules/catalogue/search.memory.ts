@@ -16,6 +16,7 @@ import { MemoryIndex, NO_DATE } from './memory-index.ts';
 import * as searchRepo from './search.repository.ts';
 import type { FacetName, FacetRow, FilterSpec } from './search.repository.ts';
 import { evaluate, forEachSlot, parseTsquery, setBit, type Bits } from './tsquery.ts';
+import { LIST_FILTERS } from './search-params.ts';
 
 interface Holder {
   index: MemoryIndex | null;
@@ -254,19 +255,7 @@ function count(
   }
 }
 
-const FACETS: readonly FacetName[] = [
-  'kind',
-  'theme',
-  'audience',
-  'level',
-  'format',
-  'cost',
-  'language',
-  'region',
-  'country',
-  'maxHours',
-  'enrolmentOpen',
-];
+const FACETS: readonly FacetName[] = [...LIST_FILTERS, 'maxHours', 'enrolmentOpen'];
 
 /**
  * Total, facet counts (each facet given the other filters) and ranking candidates for a search;
