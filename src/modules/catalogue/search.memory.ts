@@ -23,7 +23,8 @@ interface Holder {
   syncing: Promise<MemoryIndex> | null;
 }
 
-const holders = new WeakMap<Db, Holder>();
+/** Per read handle, per database behind it (see indexSource). */
+const holders = new WeakMap<Db, Map<string, Holder>>();
 
 /**
  * Reads every row, a batch per statement, then catches up from the change log from the version
@@ -66,16 +67,22 @@ export async function catchUp(db: Db, index: MemoryIndex): Promise<MemoryIndex> 
 
 /** The index of this database at (at least) its current version. */
 export async function currentIndex(db: Db): Promise<MemoryIndex> {
-  let holder = holders.get(db);
+  let sources = holders.get(db);
+  if (!sources) {
+    sources = new Map();
+    holders.set(db, sources);
+  }
+  const { version, source } = await searchRepo.indexSource(db);
+  let holder = sources.get(source);
   if (!holder) {
     holder = { index: null, syncing: null };
-    holders.set(db, holder);
+    sources.set(source, holder);
   }
   const h = holder;
-  const version = h.index ? await searchRepo.indexVersion(db) : -1;
   // One catch-up at a time; concurrent searches wait for it, and go again if it started before
-  // the version they read.
-  while (!h.index || h.index.version < version) {
+  // the version they read. A catch-up answered by a lagging replica may stay behind the version
+  // read from the primary: after a few tries the index serves as it is.
+  for (let tries = 0; !h.index || (h.index.version < version && tries < 3); tries += 1) {
     h.syncing ??= (async () => {
       try {
         h.index = h.index ? await catchUp(db, h.index) : await build(db);
@@ -91,7 +98,7 @@ export async function currentIndex(db: Db): Promise<MemoryIndex> {
 
 /** Whether this process holds an index of this database (built, possibly behind). */
 export function hasIndex(db: Db): boolean {
-  return !!holders.get(db)?.index;
+  return [...(holders.get(db)?.values() ?? [])].some((h) => !!h.index);
 }
 
 /** Drops this database's index (the next search builds it again); for tests and benchmarks. */

@@ -450,10 +450,23 @@ const INDEX_ROW = sql`i.resource_id AS "resourceId", i.kind, i.level, i.format, 
   array_to_string(tsvector_to_array(i.title_vector), ${LEXEME_SEPARATOR}) AS "titleLexemes"`;
 
 export async function indexVersion(db: Db): Promise<number> {
+  return (await indexSource(db)).version;
+}
+
+/**
+ * The index's version and the database that answered. A read pool can move from a replica to the
+ * primary and back (src/db/database.ts); a physical replica bears its primary's name and versions,
+ * any other database keeps an index of its own.
+ */
+export async function indexSource(db: Db): Promise<{ version: number; source: string }> {
   const result = await sql<{
     version: string;
-  }>`SELECT version FROM resource_index_version`.execute(db);
-  return Number(result.rows[0]?.version ?? 0);
+    source: string;
+  }>`SELECT version, current_database() AS source FROM resource_index_version`.execute(db);
+  return {
+    version: Number(result.rows[0]?.version ?? 0),
+    source: result.rows[0]?.source ?? '',
+  };
 }
 
 /**
