@@ -61,7 +61,8 @@ export async function catchUp(db: Db, index: MemoryIndex): Promise<MemoryIndex> 
   const present = new Set(changes.rows.map((r) => r.resourceId));
   for (const id of changes.changed) if (!present.has(id)) index.remove(id);
   for (const row of changes.rows) index.put(row);
-  index.version = changes.version;
+  // A lagging replica may answer with an older version: the index never moves back.
+  index.version = Math.max(index.version, changes.version);
   return index;
 }
 
