@@ -514,9 +514,10 @@ export async function askQuestion(
   const auditCtx: ServiceContext = anonymous
     ? { ...ctx, actor: { ...ANONYMOUS, label: 'anonymous participant' } }
     : ctx;
-  // Asking is the hot path of a busy session: two round trips and no explicit transaction. One
-  // read (the session and the asker), then one statement that counts the rate limit, numbers the
-  // events under the session's row lock and writes the question, its audit row and its events.
+  // Asking is the hot path of a busy session: one read (the session and the asker), then one
+  // statement that counts the rate limit, numbers the events under the session's row lock and
+  // writes the question, its audit row and its events. That statement runs in a transaction of
+  // its own so that an Idempotency-Key claim fences it (a retry after a crash must not ask twice).
   const who = ctx.actor.userId
     ? { userId: ctx.actor.userId, tokenHash: null }
     : { userId: null, tokenHash: ref.token && TOKEN.test(ref.token) ? hashToken(ref.token) : null };
@@ -557,18 +558,20 @@ export async function askQuestion(
     answered_at: null,
   };
   const window = rateWindow(ctx, 'question', found.participant_id);
-  const outcome = await repo.askFolded(ctx.db, {
-    sessionId: found.id,
-    question: row,
-    events: questionEvents(null, row),
-    rateLimit: { key: window.key, windowStart: window.start, max: window.max },
-    audit: auditRecord(auditCtx, {
-      action: 'live.question.ask',
-      entityType: 'live_question',
-      entityId: row.id,
-      after: { sessionId: found.id, origin: row.origin, anonymous, status: row.status },
+  const outcome = await ctx.db.transaction().execute((trx) =>
+    repo.askFolded(trx, {
+      sessionId: found.id,
+      question: row,
+      events: questionEvents(null, row),
+      rateLimit: { key: window.key, windowStart: window.start, max: window.max },
+      audit: auditRecord(auditCtx, {
+        action: 'live.question.ask',
+        entityType: 'live_question',
+        entityId: row.id,
+        after: { sessionId: found.id, origin: row.origin, anonymous, status: row.status },
+      }),
     }),
-  });
+  );
   if (outcome.lastSeq === null) {
     if (outcome.status === null) throw AppError.notFound('The live session');
     // The window had room, so the session closed between the read and the write.
