@@ -16,6 +16,7 @@ import {
 } from '../../web/components/form.tsx';
 import { Pagination } from '../../web/components/pagination.tsx';
 import { sendPage, useView } from '../../web/view.tsx';
+import { rateLimitedForm } from '../../web/rate-limited.ts';
 import { languageName } from '../reference/index.ts';
 import { DiscussionQuery } from './discussions.schemas.ts';
 import {
@@ -715,15 +716,24 @@ function requireMember(request: FastifyRequest): void {
     throw new AppError('unauthenticated', request.t('discussions.signInToTakePart'));
 }
 
-/** Validation and rate-limit errors go back to the form; anything else is an error page. */
-function formProblem(error: unknown, reply?: FastifyReply): FormErrors | null {
+/**
+ * Validation and rate-limit errors go back to the form, in the reader's language (the 429 status
+ * and Retry-After kept); anything else is an error page.
+ */
+function formProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FormErrors | null {
   if (!isAppError(error)) return null;
   if (error.code === 'validation') return errorsByField(error.errors);
-  if (error.code === 'rate_limited') {
-    for (const [k, v] of Object.entries(error.headers)) void reply?.header(k, v);
-    return { _form: error.message };
+  const limited = rateLimitedForm(error, request, reply);
+  if (!limited) return null;
+  if (error.errors.some((e) => e.path === '/slowMode')) {
+    const seconds = Math.max(1, Number(error.headers['retry-after']) || 1);
+    return { _form: request.t('discussions.slowModeWait', { seconds }) };
   }
-  return null;
+  return errorsByField(limited);
 }
 
 export async function discussionPages(app: FastifyInstance): Promise<void> {
@@ -794,7 +804,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       const { id } = await createThread(request.ctx, threadInput(state), files);
       return seeOther(request, reply, `/discussions/${id}`);
     } catch (error) {
-      const errors = formProblem(error, reply);
+      const errors = formProblem(error, request, reply);
       if (!errors) throw error;
       return sendPage(
         request,
@@ -853,7 +863,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       });
       return seeOther(request, reply, '/discussions/preferences?saved=1');
     } catch (error) {
-      const errors = formProblem(error, reply);
+      const errors = formProblem(error, request, reply);
       if (!errors) throw error;
       return sendPage(
         request,
@@ -917,7 +927,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
       );
       return seeOther(request, reply, `/discussions/${id}#post-${post.id}`);
     } catch (error) {
-      const errors = formProblem(error, reply);
+      const errors = formProblem(error, request, reply);
       if (!errors) throw error;
       const detail = await getDiscussion(request.ctx, id);
       return sendPage(
@@ -966,7 +976,7 @@ export async function discussionPages(app: FastifyInstance): Promise<void> {
         `/discussions/${detail.thread.id}?reported=1#post-${post.id}`,
       );
     } catch (error) {
-      const errors = formProblem(error, reply);
+      const errors = formProblem(error, request, reply);
       if (!errors) throw error;
       return sendPage(
         request,

@@ -203,8 +203,11 @@ export async function getDiscussion(ctx: ServiceContext, id: string): Promise<Di
   };
 }
 
-function rateLimited(seconds: number, message: string): AppError {
-  return new AppError('rate_limited', message, [], { 'retry-after': String(seconds) });
+/** Slow mode names itself in `errors` (path `/slowMode`) so that pages can say it in the reader's language. */
+function slowModeRefusal(seconds: number, message: string): AppError {
+  return new AppError('rate_limited', message, [{ path: '/slowMode', message }], {
+    'retry-after': String(seconds),
+  });
 }
 
 function waitWords(seconds: number): string {
@@ -432,7 +435,7 @@ export async function reply(
         now,
       );
       if (wait)
-        throw rateLimited(
+        throw slowModeRefusal(
           wait,
           `This discussion is in slow mode: you can post again in ${waitWords(wait)}.`,
         );

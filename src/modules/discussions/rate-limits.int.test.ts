@@ -8,7 +8,7 @@ import { createTestEnv, type TestEnv } from '../../../test/helpers/app.ts';
 import { createTestUser, signedInAgent } from '../../../test/helpers/auth.ts';
 import { databaseKinds } from '../../../test/helpers/db.ts';
 import { ManualClock } from '../../platform/clock.ts';
-import { createThread, flagPost, RATE_LIMITS, reply } from './index.ts';
+import { createThread, flagPost, RATE_LIMITS, reply, setSlowMode } from './index.ts';
 
 const thread = (title: string) => ({
   title,
@@ -94,5 +94,27 @@ describe.each(databaseKinds())('discussion rate limits on %s', (kind) => {
     expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
     expect(page.body).toContain('Too many attempts');
     expect(page.body).toContain('A note typed and kept');
+  });
+
+  it("says slow mode in the reader's language on the reply form, keeping the reply", async () => {
+    const moderator = await createTestUser(
+      env,
+      [{ role: 'moderator', scopeType: 'site' }],
+      'Slow Moderator',
+    );
+    const member = await createTestUser(env, [], 'Eager Member');
+    const { id } = await createThread(env.ctx(moderator.actor), thread('Slowed thread'));
+    await setSlowMode(env.ctx(moderator.actor), id, { seconds: 60, reason: 'Heated exchange' });
+    await reply(env.ctx(member.actor), id, { body: 'first reply' });
+    const agent = await signedInAgent(env, member);
+    await agent.get(`/fr/discussions/${id}`);
+    const page = await agent.postForm(`/fr/discussions/${id}/replies`, {
+      body: 'Une réponse gardée',
+    });
+    expect(page.statusCode).toBe(429);
+    expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+    expect(page.body).toContain('Cette discussion est en mode lent');
+    expect(page.body).not.toContain('This discussion is in slow mode');
+    expect(page.body).toContain('Une réponse gardée');
   });
 });
