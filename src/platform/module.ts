@@ -72,6 +72,11 @@ export interface Deadline {
   kind: string;
   /** The page to act on, without locale; public calendars of a process or event filter on it. */
   path: string;
+  /**
+   * Other pages it belongs under, for those calendars: a consultation's page is its own, but it
+   * is part of its process, so it is in the process's calendar too.
+   */
+  alsoUnder?: string[];
   /** For things that last (sessions): when they end. */
   endsAt?: Date;
   description?: string;

@@ -16,7 +16,10 @@ export const CALENDAR_SECTIONS = ['processes', 'events'] as const;
 /** Public deadlines of every module, or of the pages under `prefix` (one process or event). */
 export async function publicDeadlines(ctx: ServiceContext, prefix?: string): Promise<Deadline[]> {
   const deadlines = await allDeadlines(asPublic(ctx), {});
-  return prefix ? deadlines.filter((d) => underPath(d.path, prefix)) : deadlines;
+  if (!prefix) return deadlines;
+  return deadlines.filter(
+    (d) => underPath(d.path, prefix) || !!d.alsoUnder?.some((path) => underPath(path, prefix)),
+  );
 }
 
 /** An iCalendar (RFC 5545) document of deadlines, in `locale`, with stable event ids. */

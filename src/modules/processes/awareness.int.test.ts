@@ -90,9 +90,17 @@ describe.each(databaseKinds())('processes in calendars and the sitemap on %s', (
       expect.arrayContaining([
         `process-meeting-${first.id}@commons.example`,
         `accreditation-${applicationId}@commons.example`,
+        // A consultation of the process is on its page of its own, and in the process's calendar.
+        `consultation-${consultationId}@commons.example`,
       ]),
     );
-    expect(own.every((e) => e.url.startsWith(`${BASE}/fr/processes/${process.slug}`))).toBe(true);
+    expect(
+      own.every(
+        (e) =>
+          e.url.startsWith(`${BASE}/fr/processes/${process.slug}`) ||
+          e.url === `${BASE}/fr/consultations/calendar-draft-${kind}`,
+      ),
+    ).toBe(true);
   });
 
   it('drops what is over: a closed consultation, an ended period, a past session', async () => {

@@ -58,6 +58,7 @@ export async function processDeadlines(ctx: ServiceContext): Promise<Deadline[]>
       at: new Date(c.closes_at),
       kind: 'consultation',
       path: `/consultations/${c.slug}`,
+      alsoUnder: [`/processes/${c.process_slug}`],
     })),
   ];
 }

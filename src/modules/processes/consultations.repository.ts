@@ -178,6 +178,7 @@ export function consultationsClosingAfter(db: Db, now: Date) {
       'consultations.title',
       'consultations.closes_at',
       'processes.name as process_name',
+      'processes.slug as process_slug',
     ])
     .where('consultations.closes_at', '>', now)
     .orderBy('consultations.closes_at')
