@@ -73,7 +73,8 @@ describe.each(databaseKinds())('events in calendars, feeds and the sitemap on %s
     expect(mine).toContainEqual(
       expect.objectContaining({
         uid: `proposal-${draft.id}@commons.example`,
-        summary: 'Calendars for all (draft) — Workshop proposals',
+        summary: 'Calendars for all — Workshop proposals',
+        categories: ['Your draft proposal: call closes'],
         url: `${BASE}/en/proposals/${draft.id}/edit`,
       }),
     );

@@ -26,9 +26,10 @@ export async function eventDeadlines(
     })),
     ...drafts.map((p): Deadline => ({
       id: `proposal-${p.id}`,
-      title: `${p.title || p.call_title} (draft) — ${p.call_title}`,
+      title: `${p.title || p.call_title} — ${p.call_title}`,
       at: new Date(p.closes_at),
-      kind: 'call-for-proposals',
+      // The kind's label says "draft" in the reader's language.
+      kind: 'draft-proposal',
       path: `/proposals/${p.id}/edit`,
     })),
   ];
