@@ -1,0 +1,4 @@
+/** Hostile input, part 3 of 4 of the routes: see harness.ts. */
+import { fuzzPart } from './harness.ts';
+
+fuzzPart(2);
