@@ -85,6 +85,7 @@ export async function buildApp(
         ...deps,
         // Fenced by the request's Idempotency-Key claim, if it holds one.
         db: requestDb(deps.db, this),
+        fenced: !!this.idempotency,
         readDb: readsFromPrimary(this) ? deps.db : deps.readDb,
         actor: this.actor,
         requestId: String(this.id),

@@ -61,6 +61,12 @@ export interface ServiceContext extends Deps {
   locale: string;
   /** Client IP (after trusted-proxy resolution), for rate limits and audit. */
   ip: string | null;
+  /**
+   * True while the request holds an Idempotency-Key claim: `db`'s transactions are then fenced
+   * by it, and a write that would otherwise run as one statement on its own (shorter locks) must
+   * run in a transaction to be covered.
+   */
+  fenced?: boolean;
 }
 
 export function systemContext(deps: Deps, actor: Actor = SYSTEM): ServiceContext {

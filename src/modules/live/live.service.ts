@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServiceContext } from '../../platform/context.ts';
+import type { Db } from '../../db/database.ts';
 import { ANONYMOUS } from '../../platform/context.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { auditRecord, recordAudit } from '../../platform/audit.ts';
@@ -516,8 +517,11 @@ export async function askQuestion(
     : ctx;
   // Asking is the hot path of a busy session: one read (the session and the asker), then one
   // statement that counts the rate limit, numbers the events under the session's row lock and
-  // writes the question, its audit row and its events. That statement runs in a transaction of
-  // its own so that an Idempotency-Key claim fences it (a retry after a crash must not ask twice).
+  // writes the question, its audit row and its events. On its own that statement commits as it
+  // ends, so the session's row lock is held only while it runs: inside BEGIN … COMMIT the lock
+  // would last until COMMIT arrived, which on a busy event loop is long, and every other asker
+  // of the session would queue behind it. Under an Idempotency-Key claim it runs in a transaction
+  // so that the claim fences it (a retry after a crash must not ask twice).
   const who = ctx.actor.userId
     ? { userId: ctx.actor.userId, tokenHash: null }
     : { userId: null, tokenHash: ref.token && TOKEN.test(ref.token) ? hashToken(ref.token) : null };
@@ -558,8 +562,8 @@ export async function askQuestion(
     answered_at: null,
   };
   const window = rateWindow(ctx, 'question', found.participant_id);
-  const outcome = await ctx.db.transaction().execute((trx) =>
-    repo.askFolded(trx, {
+  const ask = (db: Db) =>
+    repo.askFolded(db, {
       sessionId: found.id,
       question: row,
       events: questionEvents(null, row),
@@ -570,8 +574,8 @@ export async function askQuestion(
         entityId: row.id,
         after: { sessionId: found.id, origin: row.origin, anonymous, status: row.status },
       }),
-    }),
-  );
+    });
+  const outcome = ctx.fenced ? await ctx.db.transaction().execute(ask) : await ask(ctx.db);
   if (outcome.lastSeq === null) {
     if (outcome.status === null) throw AppError.notFound('The live session');
     // The window had room, so the session closed between the read and the write.
