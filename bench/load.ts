@@ -7,8 +7,10 @@
  * The database (BENCH_LOAD_DATABASE, default `load_bench`, on the server of BENCH_DATABASE_URL or
  * TEST_DATABASE_URL) is kept between runs; sizes BENCH_LOAD_RESOURCES (100,000) and
  * BENCH_LOAD_INITIATIVES (20,000). BENCH_LOAD_SECONDS per scenario (20), BENCH_LOAD_CONNECTIONS
- * (16), BENCH_LOAD_PROCESSES ("1,2").
+ * (16), BENCH_LOAD_PROCESSES ("1,2"), BENCH_LOAD_CACHE ("off,on": the servers' response cache,
+ * RESPONSE_CACHE_MB 0 or its default, side by side in one run).
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { startServer, type RunningServer } from './lib/server.ts';
@@ -35,6 +37,11 @@ const PROCESS_COUNTS = (process.env.BENCH_LOAD_PROCESSES ?? '1,2')
   .split(',')
   .map((n) => Number(n.trim()))
   .filter((n) => Number.isInteger(n) && n >= 1);
+
+const CACHE_MODES = (process.env.BENCH_LOAD_CACHE ?? 'off,on')
+  .split(',')
+  .map((m) => m.trim())
+  .filter((m): m is 'off' | 'on' => m === 'off' || m === 'on');
 
 /** The target of issue #11 for catalogue reads on this machine. */
 const TARGET = { requestsPerSecond: 1000, p99Ms: 100 };
@@ -121,6 +128,9 @@ function scenarios(data: LoadDatabase): Scenario[] {
 
 interface Measured {
   processes: number;
+  cache: 'off' | 'on';
+  /** Share of GET answers served from the response cache (`X-Cache: hit`). */
+  hitRatio: number | null;
   scenario: Scenario;
   result: autocannon.Result;
   /** The machine's 1-minute load average when the scenario started: the machine is shared. */
@@ -133,6 +143,8 @@ interface Measured {
 const failures: string[] = [];
 /** Answers per kind of request and status, e.g. "write 201". */
 const answered = new Map<string, number>();
+/** Answers by their X-Cache header ("hit", "miss"). */
+const cacheAnswers = { hit: 0, miss: 0 };
 
 /** One autocannon request that becomes a fresh draw each time, and notes what came back. */
 function drawing(draws: Draw[]): Request[] {
@@ -144,7 +156,14 @@ function drawing(draws: Draw[]): Request[] {
         context.path = drawn.path;
         return { ...request, ...drawn };
       },
-      onResponse: (status, body, context: { kind?: string; path?: string }) => {
+      onResponse: (
+        status,
+        body,
+        context: { kind?: string; path?: string },
+        headers?: IncomingHttpHeaders,
+      ) => {
+        const cache = headers?.['x-cache'];
+        if (cache === 'hit' || cache === 'miss') cacheAnswers[cache] += 1;
         const key = `${context.kind} ${status}`;
         answered.set(key, (answered.get(key) ?? 0) + 1);
         if ((status < 200 || status > 299) && failures.length < 5) {
@@ -167,8 +186,13 @@ function fire(urls: string[], draws: Draw[], seconds: number): Promise<autocanno
   });
 }
 
-async function underProcesses(count: number, data: LoadDatabase): Promise<Measured[]> {
+async function underProcesses(
+  count: number,
+  cache: 'off' | 'on',
+  data: LoadDatabase,
+): Promise<Measured[]> {
   const env = {
+    ...(cache === 'off' ? { RESPONSE_CACHE_MB: '0' } : {}),
     DATABASE_URL: data.url,
     NO_SEED: '1',
     SESSION_SECRET: 'load-bench-session-secret-0123456789abcdef',
@@ -186,14 +210,17 @@ async function underProcesses(count: number, data: LoadDatabase): Promise<Measur
       await fire(urls, scenario.draws, 3);
       answered.clear();
       failures.length = 0;
+      cacheAnswers.hit = cacheAnswers.miss = 0;
       const loadBefore = loadavg()[0]!;
       const result = await fire(urls, scenario.draws, SECONDS);
       const writes = answered.get('write 201') ?? 0;
+      const seen = cacheAnswers.hit + cacheAnswers.miss;
+      const hitRatio = seen ? cacheAnswers.hit / seen : null;
       console.log(
-        `${count} process(es), ${scenario.name}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, errors ${errorsOf(result)}`,
+        `${count} process(es), cache ${cache}, ${scenario.name}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, errors ${errorsOf(result)}`,
       );
       for (const failure of failures.splice(0)) console.log(`  ${failure}`);
-      out.push({ processes: count, scenario, result, loadBefore, writes });
+      out.push({ processes: count, cache, hitRatio, scenario, result, loadBefore, writes });
     }
     return out;
   } finally {
@@ -222,28 +249,33 @@ export async function run(): Promise<string> {
   const data = await openLoadDatabase(SERVER_URL, DATABASE, SIZES);
   const measured: Measured[] = [];
   try {
-    for (const count of PROCESS_COUNTS) measured.push(...(await underProcesses(count, data)));
+    for (const count of PROCESS_COUNTS)
+      for (const cache of CACHE_MODES) measured.push(...(await underProcesses(count, cache, data)));
   } finally {
     await data.close();
   }
-  const rows = measured.map(({ processes, scenario, result, loadBefore, writes }) => {
-    const meets =
-      result.requests.average >= TARGET.requestsPerSecond &&
-      result.latency.p99 <= TARGET.p99Ms &&
-      errorsOf(result) === 0;
-    return [
-      processes,
-      scenario.name,
-      result.requests.total,
-      writes,
-      result.requests.average.toFixed(0),
-      ms(result.latency.p50),
-      ms(result.latency.p99),
-      errorText(result),
-      loadBefore.toFixed(1),
-      scenario.catalogue ? (meets ? 'yes' : 'no') : '—',
-    ];
-  });
+  const rows = measured.map(
+    ({ processes, cache, hitRatio, scenario, result, loadBefore, writes }) => {
+      const meets =
+        result.requests.average >= TARGET.requestsPerSecond &&
+        result.latency.p99 <= TARGET.p99Ms &&
+        errorsOf(result) === 0;
+      return [
+        processes,
+        cache,
+        hitRatio === null ? '—' : `${Math.round(hitRatio * 100)} %`,
+        scenario.name,
+        result.requests.total,
+        writes,
+        result.requests.average.toFixed(0),
+        ms(result.latency.p50),
+        ms(result.latency.p99),
+        errorText(result),
+        loadBefore.toFixed(1),
+        scenario.catalogue ? (meets ? 'yes' : 'no') : '—',
+      ];
+    },
+  );
   return [
     `PostgreSQL database \`${DATABASE}\`: ${SIZES.resources.toLocaleString('en')} resources, ${SIZES.initiatives.toLocaleString('en')} initiatives` +
       (data.seedSeconds !== null ? ` (seeded in this run, ${data.seedSeconds.toFixed(0)} s)` : '') +
@@ -256,6 +288,8 @@ export async function run(): Promise<string> {
     table(
       [
         'processes',
+        'response cache',
+        'cache hits',
         'scenario',
         'requests',
         'writes',

@@ -21,6 +21,7 @@ import { loadCatalogue, type Catalogue } from './platform/i18n/index.ts';
 import { AJV_OPTIONS } from './platform/validation.ts';
 import { localePlugin, rewriteLocalePrefix } from './platform/http/locale.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
+import { responseCachePlugin } from './platform/http/response-cache.ts';
 import { idempotencyPlugin, requestDb } from './platform/http/idempotency.ts';
 import { errorPlugin } from './platform/http/errors.ts';
 import { securityPlugin } from './platform/http/security.ts';
@@ -103,6 +104,10 @@ export async function buildApp(
   await app.register(formbody, { parser: (body) => parseQuery(body), bodyLimit: 256 * 1024 });
   // Before compression, so that it stores the answer as sent, not its compressed stream.
   await app.register(fp(idempotencyPlugin));
+  // Also before compression and ETags: it keeps answers as made, and each send is encoded anew.
+  await app.register(fp(responseCachePlugin), {
+    maxBytes: deps.config.responseCacheMb * 1024 * 1024,
+  });
   await app.register(compress, {
     global: true,
     threshold: 1024,

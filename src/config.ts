@@ -18,6 +18,8 @@ export interface Config {
   readonly secureCookies: boolean;
   /** Requests allowed per token or IP in 5 minutes on /api/v1 (API_RATE_LIMIT, default 300). */
   readonly apiRateLimit: number;
+  /** Memory for anonymous answers kept and served again while their data is unchanged; 0: off. */
+  readonly responseCacheMb: number;
 }
 
 /** Thrown for a bad environment value; main turns it into one line and exit code 2. */
@@ -89,6 +91,18 @@ function parseTrustProxy(env: Env): boolean | string {
   return raw;
 }
 
+function parseResponseCacheMb(env: Env): number {
+  const raw = text(env, 'RESPONSE_CACHE_MB');
+  if (raw === null) return 64;
+  if (!/^\d{1,6}$/.test(raw)) {
+    throw new ConfigError(
+      'RESPONSE_CACHE_MB',
+      `must be a whole number of megabytes (0: off), got "${raw}"`,
+    );
+  }
+  return Number(raw);
+}
+
 function parseApiRateLimit(env: Env): number {
   const raw = text(env, 'API_RATE_LIMIT');
   if (raw === null) return 300;
@@ -127,5 +141,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: parseTrustProxy(env),
     secureCookies: baseUrl.startsWith('https:'),
     apiRateLimit: parseApiRateLimit(env),
+    responseCacheMb: parseResponseCacheMb(env),
   });
 }

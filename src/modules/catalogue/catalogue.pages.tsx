@@ -36,6 +36,7 @@ import { checkProfile, fitProfileFor, saveFitProfile } from './profile.service.t
 import { pickText, UN_LANGUAGES } from './resources.ts';
 import { resourcePath } from './resources.present.ts';
 import { seeOther } from '../../web/redirect.ts';
+import { catalogueCache } from './catalogue.cache.ts';
 
 const YEAR = 60 * 60 * 24 * 365;
 
@@ -368,7 +369,7 @@ function safeBack(value: unknown): string {
 export async function cataloguePages(app: FastifyInstance): Promise<void> {
   app.get(
     '/catalogue',
-    { config: { page: true }, schema: { hide: true } },
+    { config: { page: true, responseCache: catalogueCache }, schema: { hide: true } },
     async (request, reply) => {
       const t = request.t;
       const profile = await fitProfileFor(request.ctx, request.cookies[FIT_COOKIE]);

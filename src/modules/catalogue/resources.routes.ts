@@ -27,6 +27,7 @@ import { exportResources, importFile } from './transfer.service.ts';
 import { FORMATS, formatOf, type FileFormat } from './transfer.ts';
 import type { WorkflowAction } from './workflow.ts';
 import type { ResourceStatus } from './resources.ts';
+import { catalogueCache } from './catalogue.cache.ts';
 
 const ACTION_FOR_STATUS: Record<ResourceStatus, WorkflowAction> = {
   submitted: 'submit',
@@ -57,6 +58,7 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/v1/resources',
     {
+      config: { responseCache: catalogueCache },
       schema: {
         tags: ['catalogue'],
         summary: 'Search training, tools and publications',

@@ -454,6 +454,17 @@ export async function indexVersion(db: Db): Promise<number> {
 }
 
 /**
+ * Where the catalogue's public data stands: the search index's version and the published rows'
+ * (migration 0203), in one read. Kept answers are served again only while it is unchanged.
+ */
+export async function publishedStamp(db: Db): Promise<string> {
+  const result = await sql<{ stamp: string }>`SELECT
+    (SELECT version FROM resource_index_version) || ':' ||
+    (SELECT version FROM catalogue_published_version) AS stamp`.execute(db);
+  return result.rows[0]?.stamp ?? '';
+}
+
+/**
  * The index's version and the database that answered. A read pool can move from a replica to the
  * primary and back (src/db/database.ts); a physical replica bears its primary's name and versions,
  * any other database keeps an index of its own.
