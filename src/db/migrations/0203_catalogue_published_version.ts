@@ -12,33 +12,44 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     version bigint NOT NULL
   )`.execute(db);
   await sql`INSERT INTO catalogue_published_version (version) VALUES (0)`.execute(db);
-  const bump = sql`UPDATE catalogue_published_version SET version = version + 1`;
-  // Transition tables differ by operation, so one function each.
-  await sql`CREATE FUNCTION catalogue_published_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF EXISTS (SELECT 1 FROM new_rows WHERE status = 'published') THEN ${bump}; END IF;
-      RETURN NULL;
-    END
-  $$`.execute(db);
-  await sql`CREATE FUNCTION catalogue_published_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF EXISTS (SELECT 1 FROM old_rows WHERE status = 'published')
-        OR EXISTS (SELECT 1 FROM new_rows WHERE status = 'published') THEN ${bump}; END IF;
-      RETURN NULL;
-    END
-  $$`.execute(db);
-  await sql`CREATE FUNCTION catalogue_published_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF EXISTS (SELECT 1 FROM old_rows WHERE status = 'published') THEN ${bump}; END IF;
-      RETURN NULL;
-    END
-  $$`.execute(db);
-  await sql`CREATE FUNCTION catalogue_published_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      ${bump};
-      RETURN NULL;
-    END
-  $$`.execute(db);
+  const published = (rows: string) =>
+    sql`EXISTS (SELECT 1 FROM ${sql.raw(rows)} WHERE status = 'published')`;
+  // Transition tables differ by operation, so one function and one trigger each.
+  const operations = [
+    {
+      op: 'inserted',
+      event: 'INSERT',
+      tables: 'NEW TABLE AS new_rows',
+      when: published('new_rows'),
+    },
+    {
+      op: 'updated',
+      event: 'UPDATE',
+      tables: 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
+      when: sql`${published('old_rows')} OR ${published('new_rows')}`,
+    },
+    {
+      op: 'deleted',
+      event: 'DELETE',
+      tables: 'OLD TABLE AS old_rows',
+      when: published('old_rows'),
+    },
+    { op: 'truncated', event: 'TRUNCATE', tables: null, when: sql`true` },
+  ];
+  for (const { op, event, tables, when } of operations) {
+    const fn = sql.raw(`catalogue_published_${op}`);
+    await sql`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF ${when} THEN
+          UPDATE catalogue_published_version SET version = version + 1;
+        END IF;
+        RETURN NULL;
+      END
+    $$`.execute(db);
+    await sql`CREATE TRIGGER ${sql.raw(`resources_published_${op}`)} AFTER ${sql.raw(event)}
+      ON resources ${sql.raw(tables ? `REFERENCING ${tables}` : '')}
+      FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`.execute(db);
+  }
   // A statement trigger fires even when its statement changed no row: taking a draft out of the
   // index (a DELETE that finds nothing) bumped the index version, and with it every process's
   // catch-up and every kept answer. Now a statement that changed nothing logs nothing.
@@ -67,17 +78,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       RETURN NULL;
     END
   $$`.execute(db);
-  await sql`CREATE TRIGGER resources_published_inserted AFTER INSERT ON resources
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_published_inserted()`.execute(db);
-  await sql`CREATE TRIGGER resources_published_updated AFTER UPDATE ON resources
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_published_updated()`.execute(db);
-  await sql`CREATE TRIGGER resources_published_deleted AFTER DELETE ON resources
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_published_deleted()`.execute(db);
-  await sql`CREATE TRIGGER resources_published_truncated AFTER TRUNCATE ON resources
-    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_published_truncated()`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -82,6 +82,32 @@ describe.each(databaseKinds())('catalogue response cache on %s', (kind) => {
     await transition(env.ctx(editor.actor), id, 'publish');
   });
 
+  it("keeps a resource's page until the resource or the index changes", async () => {
+    const { slug } = (await get('/api/v1/resources?q=cached')).json().items[0];
+    const url = `/resources/${slug}`;
+    const first = await get(url, { accept: 'text/html' });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['x-cache']).toBe('miss');
+    expect((await get(url, { accept: 'text/html' })).headers['x-cache']).toBe('hit');
+    await updateResource(env.ctx(editor.actor), id, { title: { en: 'Cached norms course, 3rd' } });
+    const edited = await get(url, { accept: 'text/html' });
+    expect(edited.headers['x-cache']).toBe('miss');
+    expect(edited.body).toContain('Cached norms course, 3rd');
+    // Related resources come from the index: a newly published one may join them.
+    const other = await createResource(
+      env.ctx(editor.actor),
+      course('Another norms course', 'https://example.org/another'),
+    );
+    await transition(env.ctx(editor.actor), other.id, 'publish');
+    expect((await get(url, { accept: 'text/html' })).headers['x-cache']).toBe('miss');
+    // Not published: not found, and nothing kept.
+    const gone = await get('/resources/no-such-resource', { accept: 'text/html' });
+    expect(gone.statusCode).toBe(404);
+    expect(
+      (await get('/resources/no-such-resource', { accept: 'text/html' })).headers['x-cache'],
+    ).toBe('miss');
+  });
+
   it('keeps the page per language, and starts afresh when the day turns', async () => {
     const first = await get('/catalogue?q=cached', { accept: 'text/html' });
     expect(first.statusCode).toBe(200);

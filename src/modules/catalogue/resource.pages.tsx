@@ -59,6 +59,7 @@ import {
 } from './resources.ts';
 import { isAction, needsNote, type WorkflowAction } from './workflow.ts';
 import { localPath } from '../../web/redirect.ts';
+import { catalogueCache } from './catalogue.cache.ts';
 
 const COURSE_MODE: Record<string, string> = {
   'online-self-paced': 'online',
@@ -872,7 +873,10 @@ export async function resourcePages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.get('/resources/:slug', page, async (request, reply) => {
+  // What an anonymous reader sees of a published resource: its row, its providers (organisation
+  // slugs never change) and related resources from the index, all under the catalogue's stamp.
+  const publicPage = { ...page, config: { ...page.config, responseCache: catalogueCache } };
+  app.get('/resources/:slug', publicPage, async (request, reply) => {
     const { slug } = request.params as { slug: string };
     return renderDetail(request, reply, await getResourceBySlug(request.ctx, slug));
   });
