@@ -68,6 +68,11 @@ describe.each(databaseKinds())('catalogue response cache on %s', (kind) => {
     expect(edited.json().items[0].title).toBe('Cached norms course, 2nd');
     expect((await get(url)).headers['x-cache']).toBe('hit');
 
+    // A link check that finds the link fine again changes nothing readers see.
+    await sql`UPDATE resources SET link_checked_at = now(), link_failures = 0
+      WHERE id = ${id}`.execute(env.deps.db);
+    expect((await get(url)).headers['x-cache']).toBe('hit');
+
     // A field outside the search index, written straight in SQL (as the link checker might).
     await sql`UPDATE resources SET link_status = 'broken' WHERE id = ${id}`.execute(env.deps.db);
     const checked = await get(url);
