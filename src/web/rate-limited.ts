@@ -1,5 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError, type FieldError } from '../platform/errors.ts';
+import { isAppError, type AppError, type FieldError } from '../platform/errors.ts';
+
+/** The wait a "too many attempts" refusal asks for, in whole seconds (at least one). */
+export function retryAfterSeconds(error: AppError): number {
+  return Math.max(1, Number(error.headers['retry-after']) || 1);
+}
 
 /**
  * A "too many attempts" refusal (429 from `checkRateLimit`) as an error at the top of the form it
@@ -13,7 +18,7 @@ export function rateLimitedForm(
 ): FieldError[] | null {
   if (!isAppError(error) || error.code !== 'rate_limited') return null;
   for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
-  const seconds = Math.max(1, Number(error.headers['retry-after']) || 1);
+  const seconds = retryAfterSeconds(error);
   const message =
     seconds < 120
       ? request.t('form.rateLimitedSeconds', { seconds })

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { CachePolicy } from '../../platform/http/response-cache.ts';
 import { FIT_COOKIE } from './fit.ts';
 import { publishedStamp } from './search.repository.ts';
+import { today } from './search.service.ts';
 
 /**
  * Anonymous catalogue searches (the page and the API) are the platform's busiest reads and the
@@ -18,7 +19,6 @@ export const catalogueCache: CachePolicy = {
   },
   async stamp(request: FastifyRequest) {
     const ctx = request.ctx;
-    const today = ctx.clock.now().toISOString().slice(0, 10);
-    return `${await publishedStamp(ctx.readDb)}:${today}`;
+    return `${await publishedStamp(ctx.readDb)}:${today(ctx)}`;
   },
 };

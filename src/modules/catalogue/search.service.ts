@@ -71,7 +71,8 @@ export interface SearchResult {
   params: SearchParams;
 }
 
-function today(ctx: ServiceContext): string {
+/** The day searches judge open enrolment and deadlines by (UTC). */
+export function today(ctx: ServiceContext): string {
   return ctx.clock.now().toISOString().slice(0, 10);
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../../web/components/form.tsx';
 import { Pagination } from '../../web/components/pagination.tsx';
 import { sendPage, useView } from '../../web/view.tsx';
-import { rateLimitedForm } from '../../web/rate-limited.ts';
+import { rateLimitedForm, retryAfterSeconds } from '../../web/rate-limited.ts';
 import { languageName } from '../reference/index.ts';
 import { DiscussionQuery } from './discussions.schemas.ts';
 import {
@@ -729,10 +729,8 @@ function formProblem(
   if (error.code === 'validation') return errorsByField(error.errors);
   const limited = rateLimitedForm(error, request, reply);
   if (!limited) return null;
-  if (error.errors.some((e) => e.path === '/slowMode')) {
-    const seconds = Math.max(1, Number(error.headers['retry-after']) || 1);
-    return { _form: request.t('discussions.slowModeWait', { seconds }) };
-  }
+  if (error.errors.some((e) => e.path === '/slowMode'))
+    return { _form: request.t('discussions.slowModeWait', { seconds: retryAfterSeconds(error) }) };
   return errorsByField(limited);
 }
 
